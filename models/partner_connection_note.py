@@ -1,0 +1,41 @@
+from odoo import api, fields, models
+
+CONNECTION_TYPES = [
+    ("campaign", "Marketing Campaign"),
+    ("individual", "Individual Email"),
+    ("notification", "Notification"),
+    ("esignature", "e-Signature"),
+    ("payment", "Payment"),
+]
+HIGHLIGHTED_CONNECTION_TYPES = ("esignature", "payment")
+
+
+class PartnerConnectionNote(models.Model):
+    _name = "partner.connection.note"
+    _description = "Contact Connection Note"
+    _order = "date desc, id desc"
+    _rec_name = "title"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", required=True, index=True, ondelete="cascade")
+    date = fields.Datetime(string="Date/Time", required=True, default=fields.Datetime.now)
+    direction = fields.Selection(
+        [("sent", "Sent"), ("received", "Received")], string="Sent/Rcvd",
+        required=True, default="sent")
+    connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
+    title = fields.Char()
+    send_id = fields.Many2one(
+        "partner.email.send", string="Tracked Email", index="btree_not_null", ondelete="set null")
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Message", index="btree_not_null", ondelete="set null")
+    opened_at = fields.Datetime(related="send_id.opened_at", string="Opened")
+    state = fields.Selection(related="send_id.state")
+    failure_reason = fields.Text(related="send_id.failure_reason")
+    is_highlighted = fields.Boolean(compute="_compute_is_highlighted")
+
+    _partner_date_idx = models.Index("(partner_id, date DESC, id DESC)")
+
+    @api.depends("connection_type")
+    def _compute_is_highlighted(self):
+        for note in self:
+            note.is_highlighted = note.connection_type in HIGHLIGHTED_CONNECTION_TYPES

@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class PartnerEmailClick(models.Model):
+    _name = "partner.email.click"
+    _description = "Tracked Email Link Click"
+    _order = "clicked_at desc, id desc"
+    _rec_name = "url"
+
+    send_id = fields.Many2one(
+        "partner.email.send", string="Email", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        related="send_id.partner_id", string="Contact", store=True, index=True)
+    campaign_id = fields.Many2one(
+        related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null")
+    url = fields.Char(string="URL", required=True)
+    clicked_at = fields.Datetime(string="Clicked", required=True, default=fields.Datetime.now)
+
+    _partner_clicked_at_idx = models.Index("(partner_id, clicked_at DESC, id DESC)")

@@ -1,0 +1,121 @@
+from lxml import etree
+
+from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .email_history_common import EmailHistoryCase
+
+SUBTABS = {
+    "email_history_sends": ("Campaign Emails Sent", "email_send_ids"),
+    "email_history_clicks": ("Links Clicked", "email_filtered_click_ids"),
+    "email_history_notes": ("Connection Notes", "connection_note_ids"),
+}
+ACTIONS = {
+    "partner_email_history.partner_email_send_action": "partner.email.send",
+    "partner_email_history.partner_email_click_action": "partner.email.click",
+    "partner_email_history.partner_connection_note_action": "partner.connection.note",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerEmailViews(EmailHistoryCase):
+
+    def _partner_form(self, user):
+        view = self.env.ref("base.view_partner_form")
+        views = self.env["res.partner"].with_user(user).get_views([(view.id, "form")])
+        return etree.fromstring(views["views"]["form"]["arch"])
+
+    def _arch(self, model, view_type, user=None):
+        views = self.env[model].with_user(user or self.history_user).get_views([(False, view_type)])
+        return etree.fromstring(views["views"][view_type]["arch"])
+
+    def test_partner_form_emails_page(self):
+        arch = self._partner_form(self.history_user)
+        pages = arch.xpath("//page[@name='email_history']")
+        self.assertEqual(len(pages), 1)
+        page = pages[0]
+        self.assertEqual(page.get("string"), "Emails")
+        self.assertTrue(
+            arch.xpath("//page[@name='internal_notes']/following-sibling::page[@name='email_history']"),
+            "the Emails page comes after Internal Notes")
+        for name, (label, field_name) in SUBTABS.items():
+            with self.subTest(subtab=name):
+                subtab = page.xpath(f"./notebook/page[@name='{name}']")
+                self.assertEqual(len(subtab), 1)
+                self.assertEqual(subtab[0].get("string"), label)
+                self.assertTrue(subtab[0].xpath(f".//field[@name='{field_name}']"))
+
+    def test_partner_form_hides_page_without_group(self):
+        employee = new_test_user(self.env, "history_employee", groups="base.group_user")
+        arch = self._partner_form(employee)
+        self.assertTrue(arch.xpath("//page[@name='internal_notes']"))
+        self.assertFalse(arch.xpath("//page[@name='email_history']"))
+        self.assertFalse(arch.xpath("//field[@name='email_send_count']"))
+
+    def test_actions_load_all_their_views(self):
+        for xmlid, model in ACTIONS.items():
+            action = self.env.ref(xmlid)
+            self.assertEqual(action.res_model, model)
+            view_types = action.view_mode.split(",")
+            with self.subTest(action=xmlid):
+                views = self.env[model].with_user(self.history_user).get_views(
+                    [(False, view_type) for view_type in [*view_types, "search"]])
+                self.assertEqual(set(views["views"]), {*view_types, "search"})
+
+    def test_status_column_and_failed_rows(self):
+        for model in ("partner.email.send", "partner.connection.note"):
+            with self.subTest(model=model):
+                arch = self._arch(model, "list")
+                self.assertEqual(arch.get("decoration-danger"), "state == 'failed'")
+                self.assertTrue(arch.xpath("//field[@name='state'][@widget='email_history_status']"))
+
+    def test_note_rows_grey_or_blue(self):
+        arch = self._arch("partner.connection.note", "list")
+        self.assertIn("is_highlighted", arch.get("decoration-info"))
+        self.assertIn("not is_highlighted", arch.get("decoration-muted"))
+
+    def _filter_domain(self, model, name):
+        arch = self._arch(model, "search")
+        nodes = arch.xpath(f"//filter[@name='{name}']")
+        self.assertEqual(len(nodes), 1, f"search view of {model} has filter {name}")
+        return safe_eval(nodes[0].get("domain"))
+
+    def _search_filter(self, model, name):
+        domain = self._filter_domain(model, name)
+        return self.env[model].search([*domain, ("partner_id", "=", self.partner.id)])
+
+    def test_send_search_filters(self):
+        self.assertEqual(self._search_filter("partner.email.send", "filter_failed"), self.individual_send)
+        self.assertEqual(self._search_filter("partner.email.send", "filter_opened"), self.campaign_send)
+        self.assertEqual(
+            self._search_filter("partner.email.send", "filter_campaign"), self.campaign_send)
+        self.campaign_send.opened_at = False
+        self.assertEqual(
+            self._search_filter("partner.email.send", "filter_not_opened"), self.campaign_send,
+            "a failed email is not counted as not opened")
+
+    def test_group_by_filters(self):
+        expected = {
+            "partner.email.send": {"group_by_campaign": "campaign_id",
+                                   "group_by_connection_type": "connection_type"},
+            "partner.email.click": {"group_by_campaign": "campaign_id", "group_by_partner": "partner_id"},
+            "partner.connection.note": {"group_by_connection_type": "connection_type"},
+        }
+        for model, group_bys in expected.items():
+            arch = self._arch(model, "search")
+            for name, field_name in group_bys.items():
+                with self.subTest(model=model, filter=name):
+                    node = arch.xpath(f"//filter[@name='{name}']")[0]
+                    self.assertEqual(safe_eval(node.get("context"))["group_by"], field_name)
+                    self.assertTrue(self.env[model]._read_group(
+                        [("partner_id", "=", self.partner.id)], [field_name], ["__count"]))
+
+    def test_menu_visible_to_history_users_only(self):
+        menu = self.env.ref("partner_email_history.partner_email_history_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("contacts.menu_contacts"))
+        children = menu.child_id
+        self.assertEqual([child.action.res_model for child in children], list(ACTIONS.values()))
+        employee = new_test_user(self.env, "history_employee", groups="base.group_user")
+        menus = self.env["ir.ui.menu"]
+        self.assertTrue(set((menu | children).ids) <= menus.with_user(self.history_user)._visible_menu_ids())
+        self.assertFalse(set((menu | children).ids) & menus.with_user(employee)._visible_menu_ids())
