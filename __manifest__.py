@@ -1,0 +1,36 @@
+{
+    "name": "Partner Email History",
+    "version": "19.0.1.0.0",
+    "category": "Marketing/Email Marketing",
+    "summary": "Per-contact Emails page: campaign sends, opens, link clicks and connection notes",
+    "author": "Partner Email History contributors",
+    "website": "https://github.com/partner-email-history/partner_email_history",
+    "license": "LGPL-3",
+    "depends": ["mail", "contacts", "utm"],
+    "data": [
+        "security/partner_email_history_groups.xml",
+        "security/ir.model.access.csv",
+        "security/partner_email_history_rules.xml",
+        "data/partner_email_connection_type_data.xml",
+        "views/partner_email_send_views.xml",
+        "views/partner_email_click_views.xml",
+        "views/partner_connection_note_views.xml",
+        "views/res_partner_views.xml",
+        "views/partner_email_history_menus.xml",
+        "views/partner_email_connection_type_views.xml",
+    ],
+    "demo": [
+        "demo/partner_email_history_demo.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "partner_email_history/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "partner_email_history/static/tests/**/*.test.js",
+        ],
+        "web.assets_tests": [
+            "partner_email_history/static/tests/tours/**/*",
+        ],
+    },
+}

@@ -1,0 +1,246 @@
+import re
+import smtplib
+from unittest.mock import patch
+
+from odoo.addons.mail.tests.common import MailCommon
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..models.mail_mail import TRACKING_ENABLED_PARAM
+from ..tools import CLICK_PATH, OPEN_PATH
+
+BODY = (
+    "<div><p>Hello, see <a href='https://shop.example.com/sale?a=1&amp;b=2'>our sale</a> "
+    "and <a href='https://blog.example.com/news'>our news</a>.</p>"
+    "<p><a href='mailto:help@example.com'>mail us</a> <a href='tel:+3225550100'>call us</a> "
+    "<a href='#terms'>terms</a></p></div>"
+)
+URLS = ["https://shop.example.com/sale?a=1&b=2", "https://blog.example.com/news"]
+
+
+@tagged("post_install", "-at_install")
+class TestMailTracking(MailCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer, cls.customer_2 = cls.env["res.partner"].create([
+            {"name": "Jane Customer", "email": "jane.customer@example.com"},
+            {"name": "John Customer", "email": "john.customer@example.com"},
+        ])
+        cls.base_url = cls.env["ir.config_parameter"].get_param("web.base.url")
+
+    def _send_mail(self, body=BODY, **values):
+        mail = self.env["mail.mail"].sudo().create({
+            "body_html": body,
+            "email_from": "sales@example.com",
+            "subject": "Spring offers",
+            "recipient_ids": [(4, self.customer.id)],
+            **values,
+        })
+        with self.mock_mail_gateway():
+            mail.send()
+        return mail
+
+    def _sent_body(self, email):
+        bodies = [sent["body"] for sent in self._mails if any(email in to for to in sent["email_to"])]
+        self.assertEqual(len(bodies), 1, f"one email sent to {email}")
+        return bodies[0]
+
+    def _sends(self, mail):
+        return self.env["partner.email.send"].search([("mail_mail_id", "=", mail.id)])
+
+    def _tokens(self, body):
+        return re.findall(r"/email_history/[oc]/([^\"'.]+)", body)
+
+    def test_send_to_partner_is_tracked(self):
+        mail = self._send_mail()
+        send = self._sends(mail)
+        self.assertEqual(len(send), 1)
+        self.assertRecordValues(send, [{
+            "partner_id": self.customer.id,
+            "subject": "Spring offers",
+            "email_to": "jane.customer@example.com",
+            "state": "sent",
+            "failure_reason": False,
+            "link_urls": URLS,
+        }])
+        body = self._sent_body(self.customer.email)
+        self.assertEqual(body.count(OPEN_PATH), 1, "one pixel")
+        self.assertEqual(body.count("<img"), 1)
+        self.assertIn(f'<img src="{self.base_url}{OPEN_PATH}{send._get_open_token()}.gif"', body)
+        for index in range(len(URLS)):
+            self.assertIn(f'href="{self.base_url}{CLICK_PATH}{send._get_click_token(index)}"', body)
+        self.assertNotIn("shop.example.com", body)
+        self.assertNotIn("blog.example.com", body)
+        for untouched in ('href="mailto:help@example.com"', 'href="tel:+3225550100"', 'href="#terms"'):
+            self.assertIn(untouched, body)
+        self.assertEqual(body.count(CLICK_PATH), 2)
+
+        note = send.env["partner.connection.note"].search([("send_id", "=", send.id)])
+        self.assertRecordValues(note, [{
+            "partner_id": self.customer.id,
+            "direction": "sent",
+            "title": "Spring offers",
+            "connection_type": send.connection_type,
+            "mail_message_id": mail.mail_message_id.id,
+        }])
+
+    def test_two_partners_get_distinct_tokens(self):
+        mail = self._send_mail(recipient_ids=[(6, 0, (self.customer + self.customer_2).ids)])
+        sends = self._sends(mail)
+        self.assertEqual(sends.partner_id, self.customer + self.customer_2)
+        tokens = [set(self._tokens(self._sent_body(partner.email))) for partner in sends.partner_id]
+        self.assertEqual([len(t) for t in tokens], [3, 3], "one pixel and two links each")
+        self.assertFalse(tokens[0] & tokens[1])
+        for send in sends:
+            body = self._sent_body(send.partner_id.email)
+            self.assertEqual(
+                set(self._tokens(body)),
+                {f"{send._get_open_token()}", send._get_click_token(0), send._get_click_token(1)})
+
+    def test_smtp_refusal_fails_with_server_text(self):
+        reply = b"5.1.1 <jane.customer@example.com>: Recipient address rejected: User unknown"
+        refusal = smtplib.SMTPRecipientsRefused({"jane.customer@example.com": (550, reply)})
+        mail = self.env["mail.mail"].sudo().create({
+            "body_html": BODY, "email_from": "sales@example.com", "subject": "Spring offers",
+            "recipient_ids": [(4, self.customer.id)],
+        })
+        with self.mock_mail_gateway(), \
+                patch.object(self.testing_smtp_session, "send_message", side_effect=refusal), \
+                mute_logger("odoo.addons.mail.models.mail_mail"):
+            mail.send(raise_exception=False)
+        self.assertEqual(mail.state, "exception")
+        send = self._sends(mail)
+        self.assertEqual(send.state, "failed")
+        self.assertTrue(send.failure_reason.startswith(f"550 {reply.decode()}\n"), send.failure_reason)
+        self.assertIn(mail.failure_reason, send.failure_reason, "Odoo's own failure text is kept")
+
+    def test_invalid_address_fails(self):
+        self.customer.email = "not-an-email"
+        mail = self._send_mail()
+        send = self._sends(mail)
+        self.assertEqual(send.state, "failed")
+        self.assertEqual(send.failure_reason, mail.failure_reason)
+        self.assertTrue(send.failure_reason)
+
+    def test_tracking_error_still_sends(self):
+        with patch("odoo.addons.partner_email_history.models.mail_mail.add_tracking",
+                   side_effect=ValueError("broken tracking")), \
+                mute_logger("odoo.addons.partner_email_history.models.mail_mail"):
+            mail = self._send_mail()
+        self.assertEqual(mail.state, "sent")
+        body = self._sent_body(self.customer.email)
+        self.assertIn("https://shop.example.com/sale?a=1&amp;b=2", body)
+        self.assertNotIn("/email_history/", body)
+        self.assertFalse(self._sends(mail), "the failed tracking step left nothing behind")
+
+    def test_database_error_in_tracking_still_sends(self):
+        with patch.object(type(self.env["partner.email.send"]), "_create_with_notes",
+                          side_effect=lambda *a, **k: self.env.cr.execute("SELECT 1/0")), \
+                mute_logger("odoo.addons.partner_email_history.models.mail_mail", "odoo.sql_db"):
+            mail = self._send_mail()
+        self.assertEqual(mail.state, "sent")
+        self.assertNotIn("/email_history/", self._sent_body(self.customer.email))
+
+    def test_internal_user_untouched(self):
+        mail = self._send_mail(recipient_ids=[(6, 0, self.partner_employee.ids)])
+        self.assertIn("https://shop.example.com/sale", self._sent_body(self.partner_employee.email))
+        self.assertNotIn("/email_history/", self._sent_body(self.partner_employee.email))
+        self.assertFalse(self._sends(mail))
+
+    def test_email_to_only_untracked(self):
+        mail = self._send_mail(recipient_ids=False, email_to="someone@example.com")
+        self.assertNotIn("/email_history/", self._sent_body("someone@example.com"))
+        self.assertFalse(self._sends(mail))
+
+    def test_email_to_beside_partner(self):
+        mail = self._send_mail(email_to="someone@example.com")
+        self.assertNotIn("/email_history/", self._sent_body("someone@example.com"))
+        self.assertIn(OPEN_PATH, self._sent_body(self.customer.email))
+        self.assertEqual(self._sends(mail).partner_id, self.customer)
+
+    def test_plain_text_no_pixel(self):
+        mail = self._send_mail(body="Hello, see https://shop.example.com/sale")
+        self.assertNotIn("/email_history/", self._sent_body(self.customer.email))
+        send = self._sends(mail)
+        self.assertEqual(send.state, "sent", "a plain text email is still listed")
+        self.assertFalse(send.link_urls)
+
+    def test_tracking_switched_off(self):
+        self.env["ir.config_parameter"].set_param(TRACKING_ENABLED_PARAM, "0")
+        mail = self._send_mail()
+        self.assertNotIn("/email_history/", self._sent_body(self.customer.email))
+        self.assertEqual(self._sends(mail).state, "sent", "emails are still listed")
+
+    def test_base_url_of_source_document(self):
+        record = self.customer_2
+        with patch.object(type(record), "get_base_url", lambda rec: "https://www.shop.example.com"):
+            mail = self._send_mail(model=record._name, res_id=record.id)
+        body = self._sent_body(self.customer.email)
+        send = self._sends(mail)
+        self.assertIn(f"https://www.shop.example.com{OPEN_PATH}{send._get_open_token()}.gif", body)
+        self.assertIn(f"https://www.shop.example.com{CLICK_PATH}{send._get_click_token(0)}", body)
+
+
+@tagged("post_install", "-at_install")
+class TestMailClassification(MailCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Jane Customer", "email": "jane.customer@example.com"})
+        cls.document = cls.env["res.partner"].create({"name": "Acme Corp"})
+        cls.campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})
+        cls.template = cls.env["mail.template"].create({
+            "name": "Acme notice",
+            "model_id": cls.env["ir.model"]._get_id("res.partner"),
+            "subject": "Notice about {{ object.name }}",
+            "body_html": "<p>Your account was updated.</p>",
+        })
+
+    def _sends(self):
+        return self.env["partner.email.send"].search([("partner_id", "=", self.customer.id)])
+
+    def test_chatter_message_by_user_is_individual(self):
+        with self.mock_mail_gateway():
+            self.document.with_user(self.user_employee).message_post(
+                body="<p>Here is your offer: <a href='https://shop.example.com'>shop</a></p>",
+                message_type="comment", subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer.ids)
+        send = self._sends()
+        self.assertEqual(send.connection_type, "individual")
+        self.assertEqual(send.state, "sent")
+        self.assertIn(OPEN_PATH, self._mails[0]["body"])
+
+    def test_automated_template_mail_is_notification(self):
+        with self.mock_mail_gateway():
+            self.template.send_mail(self.customer.id, force_send=True)
+        self.assertEqual(self._sends().connection_type, "notification")
+
+    def test_campaign_document_is_campaign(self):
+        with self.mock_mail_gateway():
+            self.env["mail.mail"].create({
+                "body_html": "<p>Spring is here</p>", "subject": "Spring",
+                "model": "utm.campaign", "res_id": self.campaign.id,
+                "recipient_ids": [(4, self.customer.id)],
+            }).send()
+        self.assertRecordValues(self._sends(), [
+            {"connection_type": "campaign", "campaign_id": self.campaign.id}])
+
+    def test_source_model_mapping(self):
+        mail = self.env["mail.mail"].create({"body_html": "<p>x</p>", "subject": "x"})
+        classify = mail._email_history_classify
+        for model_name, expected in (("sign.request", "esignature"),
+                                     ("payment.transaction", "payment"),
+                                     ("res.partner", "notification")):
+            mail.model = model_name
+            self.assertEqual(classify()[0], expected, model_name)
+        # an administrator maps another model: data, not code
+        self.env["partner.email.connection.type"].create(
+            {"model_name": "res.partner", "connection_type": "payment"})
+        self.assertEqual(classify()[0], "payment")
+        self.env.ref("partner_email_history.partner_email_connection_type_sign_request").active = False
+        mail.model = "sign.request"
+        self.assertEqual(classify()[0], "notification")

@@ -1,0 +1,91 @@
+import re
+
+from odoo.addons.mail.tests.common import MailCommon
+from odoo.tests import HttpCase, tagged
+
+from ..tools import CLICK_PATH, OPEN_PATH
+
+SHOP_URL = "https://shop.example.com/spring?ref=newsletter"
+
+
+@tagged("post_install", "-at_install")
+class TestMassMailingTracking(MailCommon, HttpCase):
+    """Runs only on a database where mass_mailing is installed beside the addon."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "mailing.mailing" not in cls.env:
+            return
+        cls.contacts = cls.env["res.partner"].create([
+            {"name": f"Contact {i}", "email": f"contact{i}@example.com"} for i in range(3)])
+        cls.campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})
+        cls.mailing = cls.env["mailing.mailing"].create({
+            "name": "Spring newsletter",
+            "subject": "Our spring collection",
+            "body_html": f"<div><p>Hello, discover <a href='{SHOP_URL}'>the collection</a>.</p>"
+                         "<p><a href='/unsubscribe_from_list'>Unsubscribe</a></p></div>",
+            "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
+            "mailing_domain": repr([("id", "in", cls.contacts.ids)]),
+            "campaign_id": cls.campaign.id,
+        })
+
+    def setUp(self):
+        super().setUp()
+        if "mailing.mailing" not in self.env:
+            self.skipTest("mass_mailing not installed: its integration is tested on a database with it")
+
+    def _send_mailing(self):
+        with self.mock_mail_gateway():
+            self.mailing.action_send_mail()
+        return self.env["partner.email.send"].search([("partner_id", "in", self.contacts.ids)])
+
+    def test_mailing_creates_campaign_sends_with_one_tracking_layer(self):
+        sends = self._send_mailing()
+        self.assertEqual(len(sends), 3)
+        self.assertEqual(sends.partner_id, self.contacts)
+        for send in sends:
+            self.assertRecordValues(send, [{
+                "connection_type": "campaign",
+                "campaign_id": self.campaign.id,
+                "subject": "Our spring collection",
+                "state": "sent",
+                "link_urls": [SHOP_URL],
+            }])
+        self.assertEqual(len(self._mails), 3)
+        for sent in self._mails:
+            body = sent["body"]
+            send = sends.filtered(lambda s, sent=sent: s.partner_id.email in sent["email_to"][0])
+            self.assertEqual(body.count("<img"), 1, "exactly one pixel")
+            self.assertIn(f"{OPEN_PATH}{send._get_open_token()}.gif", body)
+            self.assertNotIn("/mail/track/", body, "no second pixel from mass_mailing")
+            self.assertEqual(re.findall(r'href="[^"]*/email_history/c/([^"]+)"', body),
+                             [send._get_click_token(0)])
+            self.assertNotRegex(body, r"/r/\w+", "links are not also wrapped by the link tracker")
+            self.assertRegex(body, rf'href="[^"]*/mailing/{self.mailing.id}/\w*unsubscribe\?',
+                             "the unsubscribe link is Odoo's, untracked")
+
+    def test_open_and_click_seen_by_both(self):
+        sends = self._send_mailing()
+        traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", self.mailing.id)])
+        self.assertEqual(sorted(traces.mapped("mail_mail_id_int")), sorted(sends.mapped("mail_mail_id")))
+        opened, clicked, untouched = sends
+
+        self.url_open(f"{OPEN_PATH}{opened._get_open_token()}.gif")
+        response = self.url_open(f"{CLICK_PATH}{clicked._get_click_token(0)}", allow_redirects=False)
+        self.assertEqual(response.headers["Location"], SHOP_URL)
+
+        self.env.invalidate_all()
+        self.assertEqual(opened.open_count, 1)
+        self.assertTrue(opened.opened_at)
+        self.assertEqual(clicked.click_ids.url, SHOP_URL)
+        self.assertTrue(clicked.opened_at)
+        self.assertFalse(untouched.opened_at)
+        trace_of = {trace.mail_mail_id_int: trace for trace in traces}
+        self.assertEqual(trace_of[opened.mail_mail_id].trace_status, "open")
+        self.assertTrue(trace_of[opened.mail_mail_id].open_datetime)
+        self.assertFalse(trace_of[opened.mail_mail_id].links_click_datetime)
+        self.assertEqual(trace_of[clicked.mail_mail_id].trace_status, "open")
+        self.assertTrue(trace_of[clicked.mail_mail_id].links_click_datetime)
+        self.assertEqual(trace_of[untouched.mail_mail_id].trace_status, "sent")
+        self.assertEqual((self.mailing.opened, self.mailing.clicked), (2, 1))

@@ -1,0 +1,127 @@
+from urllib.parse import quote
+
+from odoo.tests import HttpCase, tagged
+
+from ..controllers.main import PIXEL_GIF
+
+OFFER_URL = "https://shop.example.com/offer?utm_source=mail&a=1&b=two%20words#top"
+NEWS_URL = "https://blog.example.com/news"
+
+
+@tagged("post_install", "-at_install")
+class TestTrackingControllers(HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Jane Customer", "email": "jane.customer@example.com"})
+        cls.campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})
+        cls.send, cls.other_send = cls.env["partner.email.send"].create([{
+            "partner_id": cls.partner.id,
+            "campaign_id": cls.campaign.id,
+            "subject": subject,
+            "state": "sent",
+            "connection_type": "campaign",
+            "link_urls": [OFFER_URL, NEWS_URL],
+        } for subject in ("Spring offers", "Summer offers")])
+
+    def _open(self, token):
+        return self.url_open(f"/email_history/o/{token}.gif")
+
+    def _click(self, token):
+        return self.url_open(f"/email_history/c/{token}", allow_redirects=False)
+
+    def _recorded(self):
+        self.env.invalidate_all()
+        sends = self.send + self.other_send
+        return {
+            "opens": len(sends.open_ids),
+            "clicks": len(sends.click_ids),
+            "opened_at": sends.mapped("opened_at"),
+        }
+
+    def assertPixel(self, response):
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "image/gif")
+        self.assertEqual(response.headers["Cache-Control"], "no-store")
+        self.assertEqual(response.content, PIXEL_GIF)
+        self.assertNotIn("Set-Cookie", response.headers)
+
+    def test_open_records_first_time_and_count(self):
+        self.assertPixel(self._open(self.send._get_open_token()))
+        self.env.invalidate_all()
+        self.assertTrue(self.send.opened_at)
+        self.assertEqual(self.send.open_count, 1)
+        self.assertFalse(self.other_send.opened_at)
+
+        # an open long ago stays the first one
+        self.env.cr.execute(
+            "UPDATE partner_email_send SET opened_at = '2026-01-02 03:04:05' WHERE id = %s", [self.send.id])
+        self.assertPixel(self._open(self.send._get_open_token()))
+        self.env.invalidate_all()
+        self.assertEqual(self.send.open_count, 2)
+        self.assertEqual(str(self.send.opened_at), "2026-01-02 03:04:05")
+
+    def test_click_redirects_records_and_opens(self):
+        response = self._click(self.send._get_click_token(0))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.headers["Location"], OFFER_URL)
+        self.assertEqual(response.headers["Cache-Control"], "no-store")
+        self.env.invalidate_all()
+        click = self.send.click_ids
+        self.assertRecordValues(click, [{
+            "url": OFFER_URL, "partner_id": self.partner.id, "campaign_id": self.campaign.id}])
+        self.assertTrue(click.clicked_at)
+        self.assertTrue(self.send.opened_at, "a first click counts as an open")
+        self.assertEqual(self.send.open_count, 1)
+
+        response = self._click(self.send._get_click_token(1))
+        self.assertEqual(response.headers["Location"], NEWS_URL)
+        self.env.invalidate_all()
+        self.assertEqual(sorted(self.send.click_ids.mapped("url")), [NEWS_URL, OFFER_URL])
+        self.assertEqual(self.send.open_count, 1, "only the first click counts as an open")
+
+    def test_click_after_open_adds_no_open(self):
+        self._open(self.send._get_open_token())
+        self._click(self.send._get_click_token(1))
+        self.assertEqual(self._recorded()["opens"], 1)
+
+    def test_invalid_tokens_record_nothing(self):
+        open_token = self.send._get_open_token()
+        click_token = self.send._get_click_token(0)
+        invalid = {
+            "forged": open_token[:-22] + "A" * 22,
+            "truncated": open_token[:-1],
+            "empty": "",
+            "oversized": "a" * 10_000,
+            "non-ascii": quote("é") + open_token[1:],
+            "other send's signature": self.other_send._get_open_token()[:-22] + open_token[-22:],
+            "with a slash": f"{open_token}/x",
+        }
+        before = self._recorded()
+        for label, token in invalid.items():
+            with self.subTest(label):
+                self.assertPixel(self._open(token))
+                response = self._click(token.replace(open_token, click_token))
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response.headers["Content-Type"], "text/plain; charset=utf-8")
+                self.assertNotIn("Location", response.headers)
+        self.assertPixel(self._open(click_token))
+        self.assertEqual(self._click(open_token).status_code, 404)
+        self.assertEqual(self._recorded(), before)
+
+    def test_click_never_redirects_elsewhere(self):
+        token = self.send._get_click_token(0)
+        for query in ("?url=https://evil.example.com", "?redirect=https://evil.example.com&next=//evil"):
+            response = self.url_open(f"/email_history/c/{token}{query}", allow_redirects=False)
+            self.assertEqual(response.headers["Location"], OFFER_URL)
+        # a signed index with no link behind it, or a deleted email: 404, nothing recorded
+        before = self._recorded()
+        self.assertEqual(self._click(self.send._get_click_token(2)).status_code, 404)
+        deleted = self.send.copy({"link_urls": ["https://shop.example.com/"]})
+        deleted_token = deleted._get_click_token(0)
+        deleted.unlink()
+        self.assertEqual(self._click(deleted_token).status_code, 404)
+        self.assertPixel(self._open(self.other_send.browse(deleted.id)._get_open_token()))
+        self.assertEqual(self._recorded(), before)

@@ -1,0 +1,2 @@
+from .tracking_html import CLICK_PATH, OPEN_PATH, add_tracking
+from .tracking_token import CLICK, OPEN, make_token, parse_token
