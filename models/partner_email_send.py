@@ -82,12 +82,12 @@ class PartnerEmailSend(models.Model):
 
     _partner_sent_at_idx = models.Index("(partner_id, sent_at DESC, id DESC)")
 
-    @api.depends("campaign_id.name", "subject")
+    @api.depends("campaign_id.title", "subject")
     def _compute_display_name(self):
         for send in self:
             subject = send.subject or self.env._("(no subject)")
             send.display_name = (
-                f"{send.campaign_id.name}: {subject}" if send.campaign_id else subject)
+                f"{send.campaign_id.title}: {subject}" if send.campaign_id else subject)
 
     @api.depends("open_ids")
     def _compute_open_count(self):

@@ -1,0 +1,192 @@
+import { mailModels } from "@mail/../tests/mail_test_helpers";
+import { describe, expect, test } from "@odoo/hoot";
+import { queryOne, waitUntil } from "@odoo/hoot-dom";
+import {
+    contains,
+    defineModels,
+    fields,
+    models,
+    mountView,
+    onRpc,
+} from "@web/../tests/web_test_helpers";
+
+describe.current.tags("desktop");
+
+const SERVER_RESPONSE =
+    "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
+
+class UtmCampaign extends models.Model {
+    _name = "utm.campaign";
+
+    name = fields.Char();
+
+    _records = [{ id: 1, name: "Spring Sale" }];
+}
+
+class MailTemplate extends mailModels.MailTemplate {
+    name = fields.Char();
+    body_html = fields.Html();
+
+    _records = [
+        {
+            id: 1,
+            name: "Spring Sale template",
+            body_html: `
+                <p class="o_preview_text">Dear customer</p>
+                <script>window.top.previewScriptRan = true;</script>`,
+        },
+    ];
+}
+
+class PartnerEmailSend extends models.Model {
+    _name = "partner.email.send";
+    _rec_name = "subject";
+
+    campaign_id = fields.Many2one({ relation: "utm.campaign" });
+    subject = fields.Char();
+    email_to = fields.Char();
+    sent_at = fields.Datetime();
+    opened_at = fields.Datetime();
+    open_count = fields.Integer();
+    click_count = fields.Integer();
+    state = fields.Selection({
+        selection: [
+            ["outgoing", "Outgoing"],
+            ["sent", "Sent"],
+            ["failed", "Failed"],
+        ],
+    });
+    failure_reason = fields.Text();
+    template_id = fields.Many2one({ relation: "mail.template" });
+
+    _records = [
+        {
+            id: 1,
+            campaign_id: 1,
+            subject: "Hello",
+            email_to: "bob@example.com",
+            sent_at: "2025-03-01 09:00:00",
+            opened_at: "2025-03-02 10:30:00",
+            open_count: 2,
+            click_count: 3,
+            state: "sent",
+            template_id: 1,
+        },
+        {
+            id: 2,
+            campaign_id: 1,
+            subject: "Last chance",
+            email_to: "ann@example.com",
+            sent_at: "2025-03-08 09:00:00",
+            state: "failed",
+            failure_reason: SERVER_RESPONSE,
+            template_id: 1,
+        },
+    ];
+}
+
+class PartnerConnectionNote extends models.Model {
+    _name = "partner.connection.note";
+
+    title = fields.Char();
+    send_id = fields.Many2one({ relation: "partner.email.send" });
+    state = fields.Selection({
+        related: "send_id.state",
+        selection: [
+            ["outgoing", "Outgoing"],
+            ["sent", "Sent"],
+            ["failed", "Failed"],
+        ],
+    });
+
+    _records = [
+        { id: 1, title: "Last chance", send_id: 2 },
+        { id: 2, title: "Invoice question" },
+    ];
+}
+
+defineModels({ ...mailModels, UtmCampaign, MailTemplate, PartnerEmailSend, PartnerConnectionNote });
+
+const ICON = ".o_email_history_status";
+const POPOVER = ".o_email_history_status_popover";
+
+function isRed(selector) {
+    const [red, green, blue] = getComputedStyle(queryOne(selector)).color.match(/\d+/g).map(Number);
+    return red > 150 && green < 110 && blue < 110;
+}
+
+function mountList(resModel, arch) {
+    onRpc("web_read", ({ model }) => expect.step(`web_read ${model}`));
+    return mountView({ type: "list", resModel, arch });
+}
+
+test("grey icon when sent, red when failed", async () => {
+    await mountList(
+        "partner.email.send",
+        `<list><field name="subject"/><field name="state" widget="email_history_status"/></list>`
+    );
+
+    expect(`.o_data_row:eq(0) ${ICON}`).not.toHaveClass("o_email_history_status_failed");
+    expect(isRed(`.o_data_row:eq(0) ${ICON}`)).toBe(false);
+    expect(`.o_data_row:eq(1) ${ICON}`).toHaveClass("o_email_history_status_failed");
+    expect(isRed(`.o_data_row:eq(1) ${ICON}`)).toBe(true);
+    expect(POPOVER).toHaveCount(0);
+    expect.verifySteps([]);
+});
+
+test("the red icon's popover shows the details and the server response verbatim", async () => {
+    await mountList(
+        "partner.email.send",
+        `<list><field name="subject"/><field name="state" widget="email_history_status"/></list>`
+    );
+
+    await contains(`.o_data_row:eq(1) ${ICON}`).click();
+
+    expect.verifySteps(["web_read partner.email.send"]);
+    expect(`${POPOVER} .o_email_history_server_response`).toHaveText(SERVER_RESPONSE);
+    expect(`${POPOVER} .o_email_history_server_response`).toHaveClass("font-monospace");
+    expect(`${POPOVER} .o_email_history_campaign`).toHaveText("Spring Sale");
+    expect(`${POPOVER} .o_email_history_subject`).toHaveText("Last chance");
+    expect(`${POPOVER} .o_email_history_recipient`).toHaveText("ann@example.com");
+    expect(`${POPOVER} .o_email_history_open_count`).toHaveText("0");
+    // the row was not opened by the click on its icon
+    expect(".modal").toHaveCount(0);
+});
+
+test("the grey icon's popover shows opens, clicks and a sandboxed template preview", async () => {
+    await mountList(
+        "partner.email.send",
+        `<list><field name="subject"/><field name="state" widget="email_history_status"/></list>`
+    );
+
+    await contains(`.o_data_row:eq(0) ${ICON}`).click();
+
+    expect.verifySteps(["web_read partner.email.send"]);
+    expect(`${POPOVER} .o_email_history_server_response`).toHaveCount(0);
+    expect(`${POPOVER} .o_email_history_open_count`).toHaveText("2");
+    expect(`${POPOVER} .o_email_history_click_count`).toHaveText("3");
+    expect(`${POPOVER} .o_email_history_opened_at`).not.toHaveText("—");
+    const preview = queryOne(`${POPOVER} iframe.o_email_history_template_preview`);
+    expect(preview).toHaveAttribute("sandbox", "allow-same-origin");
+    // once the template's script element is parsed, it would have run if scripts were allowed
+    await waitUntil(() => preview.contentDocument.querySelector("script"));
+    expect(preview.contentDocument.querySelector(".o_preview_text")).toHaveText("Dear customer");
+    expect(window.previewScriptRan).toBe(undefined);
+    expect(`${POPOVER} script`).toHaveCount(0);
+
+    await contains(`.o_data_row:eq(0) ${ICON}`).click();
+    expect(POPOVER).toHaveCount(0);
+});
+
+test("connection notes show the icon of their tracked email", async () => {
+    await mountList(
+        "partner.connection.note",
+        `<list><field name="title"/><field name="state" widget="email_history_status"/></list>`
+    );
+    expect(`.o_data_row:eq(1) ${ICON}`).toHaveCount(0);
+
+    await contains(`.o_data_row:eq(0) ${ICON}.o_email_history_status_failed`).click();
+
+    expect.verifySteps(["web_read partner.connection.note"]);
+    expect(`${POPOVER} .o_email_history_server_response`).toHaveText(SERVER_RESPONSE);
+});
