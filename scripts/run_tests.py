@@ -27,9 +27,10 @@ RUNS = [
 ]
 SUMMARY_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 SKIP_RE = re.compile(r"skipped (\S+.*?) : (.*)$")
+# Odoo's own lines worth showing: each test started, problems, skips, browser verdicts, summary.
 SHOWN_RE = re.compile(
-    r"( ERROR | CRITICAL |FAIL:|ERROR:|skipped |Traceback|^\s|when loading database|"
-    r"Module partner_email_history|partner_email_history.tests|Browser|hoot|tour)")
+    r"(: Starting \S+\.test_| (ERROR|CRITICAL) |FAIL:|skipped |Traceback|"
+    r"tour succeeded|\[HOOT\] (Passed|Failed)|when loading database)")
 
 
 def free_port():
@@ -61,9 +62,12 @@ def run_suite(name, modules, allowed_skip):
     finally:
         odoo("db", *common[:2], "drop", database)
     lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    in_traceback = False
     for line in lines:
-        if SHOWN_RE.search(line):
-            print(line)
+        in_traceback = in_traceback and (line[:1].isspace() or not line[:4].isdigit())
+        if SHOWN_RE.search(line) or in_traceback:
+            print(line.split(" odoo.addons.", 1)[-1] if " INFO " in line else line)
+            in_traceback = in_traceback or " ERROR " in line or " CRITICAL " in line
 
     problems = []
     summary = next((m for line in reversed(lines) if (m := SUMMARY_RE.search(line))), None)
