@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 
 HISTORY_GROUP = "partner_email_history.group_partner_email_history_user"
+# Rows each list of the Emails page loads: the page reads the latest ones through the
+# (partner, date) indexes, so it costs the same for a contact with years of history. The
+# complete history is one click away in the stand-alone lists.
+EMAIL_PAGE_LIMIT = 80
 
 
 class ResPartner(models.Model):
@@ -19,6 +23,12 @@ class ResPartner(models.Model):
     connection_note_count = fields.Integer(
         string="Connection Notes Count", compute="_compute_email_history_counts",
         groups=HISTORY_GROUP)
+    email_page_send_ids = fields.Many2many(
+        "partner.email.send", string="Latest Emails Sent", compute="_compute_email_page_lists",
+        groups=HISTORY_GROUP)
+    email_page_note_ids = fields.Many2many(
+        "partner.connection.note", string="Latest Connection Notes",
+        compute="_compute_email_page_lists", groups=HISTORY_GROUP)
     email_selected_send_id = fields.Many2one(
         "partner.email.send", string="Selected Email", store=False,
         domain="[('partner_id', '=', id)]", groups=HISTORY_GROUP)
@@ -38,9 +48,41 @@ class ResPartner(models.Model):
             for partner in self:
                 partner[field] = counts.get(partner, 0)
 
+    @api.depends("email_send_ids", "connection_note_ids")
+    def _compute_email_page_lists(self):
+        for partner in self:
+            partner.email_page_send_ids = partner._email_page_records("partner.email.send")
+            partner.email_page_note_ids = partner._email_page_records("partner.connection.note")
+
     @api.depends("email_selected_send_id", "email_click_ids")
     def _compute_email_filtered_click_ids(self):
         for partner in self:
             selected = partner.email_selected_send_id
-            partner.email_filtered_click_ids = (
-                selected.click_ids if selected else partner.email_click_ids)
+            partner.email_filtered_click_ids = partner._email_page_records(
+                "partner.email.click", [("send_id", "=", selected.id)] if selected else [])
+
+    def onchange(self, values, field_names, fields_spec):
+        # Selecting a message on the Emails page only filters the Links Clicked list, but
+        # onchange() demands write access on the contact. A reader gets that list computed
+        # without the write check, limited to the click fields, once its reads are verified.
+        if field_names != ["email_selected_send_id"] or not self or self.has_access("write"):
+            return super().onchange(values, field_names, fields_spec)
+        self.check_access("read")
+        self.env["partner.email.send"].browse(values.get("email_selected_send_id") or []) \
+            .check_access("read")
+        click_spec = fields_spec.get("email_filtered_click_ids") or {}
+        click_fields = self.env["partner.email.click"]._fields
+        safe_spec = {"email_filtered_click_ids": {
+            **click_spec,
+            "fields": {
+                name: {"fields": {"display_name": {}}} if spec.get("fields") else {}
+                for name, spec in (click_spec.get("fields") or {}).items() if name in click_fields
+            },
+        }}
+        return super(ResPartner, self.sudo()).onchange(values, field_names, safe_spec)
+
+    def _email_page_records(self, model, domain=()):
+        if not self._origin:
+            return self.env[model]
+        return self.env[model].search(
+            [("partner_id", "=", self._origin.id), *domain], limit=EMAIL_PAGE_LIMIT)

@@ -1,5 +1,10 @@
-from odoo.tests import Form, tagged
+from dateutil.relativedelta import relativedelta
 
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import Form, new_test_user, tagged
+
+from ..models.res_partner import EMAIL_PAGE_LIMIT
 from .email_history_common import EmailHistoryCase
 
 
@@ -115,3 +120,48 @@ class TestPartnerEmailModels(EmailHistoryCase):
         self.assertTrue(self.individual_note.exists())
         self.assertFalse(self.individual_note.send_id)
         self.assertFalse(self.quote_click.exists())
+
+    def test_reader_selects_message_without_write_access(self):
+        """A reader of the contact (no Contact Creation) can still filter its links."""
+        reader = self.partner.with_user(self.history_user)
+        self.assertFalse(reader.has_access("write"))
+        click_spec = {"fields": {
+            "url": {},
+            "send_id": {"fields": {"display_name": {}, "partner_id": {"fields": {"email": {}}}}},
+        }}
+        result = reader.onchange(
+            {
+                "email_selected_send_id": self.individual_send.id,
+                "email_filtered_click_ids": [Command.set((self.sale_click | self.shop_click).ids)],
+            },
+            ["email_selected_send_id"],
+            {"email_selected_send_id": {}, "email_filtered_click_ids": click_spec})
+        commands = result["value"]["email_filtered_click_ids"]
+        self.assertEqual(
+            {command[1] for command in commands if command[0] == 3},
+            {self.sale_click.id, self.shop_click.id}, "the other message's links leave the list")
+        linked = {command[1]: command[2] for command in commands if command[0] == 4}
+        self.assertEqual(set(linked), {self.quote_click.id})
+        self.assertEqual(linked[self.quote_click.id]["url"], "https://www.example.com/quote")
+        self.assertEqual(
+            set(linked[self.quote_click.id]["send_id"]), {"id", "display_name"},
+            "nothing beyond the click fields is read without the user's own rights")
+
+    def test_reader_cannot_select_message_of_unreadable_contact(self):
+        outsider = new_test_user(self.env, "history_no_group", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.partner.with_user(outsider).onchange(
+                {"email_selected_send_id": self.campaign_send.id}, ["email_selected_send_id"],
+                {"email_filtered_click_ids": {"fields": {"url": {}}}})
+
+    def test_page_lists_are_bounded_to_the_latest(self):
+        sends = self.env["partner.email.send"].create([{
+            "partner_id": self.partner.id,
+            "subject": f"Newsletter {day}",
+            "sent_at": fields.Datetime.now() - relativedelta(days=day),
+        } for day in range(1, EMAIL_PAGE_LIMIT + 2)])
+        page = self.partner.email_page_send_ids
+        self.assertEqual(len(page), EMAIL_PAGE_LIMIT)
+        self.assertIn(self.campaign_send, page, "today's email is among the latest")
+        self.assertNotIn(sends[-1], page, "the oldest email is left to the full list")
+        self.assertEqual(self.partner.email_send_count, EMAIL_PAGE_LIMIT + 3)

@@ -6,9 +6,9 @@ from odoo.tools.safe_eval import safe_eval
 from .email_history_common import EmailHistoryCase
 
 SUBTABS = {
-    "email_history_sends": ("Campaign Emails Sent", "email_send_ids"),
+    "email_history_sends": ("Campaign Emails Sent", "email_page_send_ids"),
     "email_history_clicks": ("Links Clicked", "email_filtered_click_ids"),
-    "email_history_notes": ("Connection Notes", "connection_note_ids"),
+    "email_history_notes": ("Connection Notes", "email_page_note_ids"),
 }
 ACTIONS = {
     "partner_email_history.partner_email_send_action": "partner.email.send",

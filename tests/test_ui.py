@@ -34,7 +34,7 @@ class TestEmailHistoryUi(HttpCase):
         # selecting a message runs an onchange on the contact, which needs "Contact Creation"
         cls.history_user = new_test_user(
             cls.env, "email_history_tour",
-            groups=f"base.group_user,base.group_partner_manager,{USER_GROUP}")
+            groups=f"base.group_user,{USER_GROUP}")
         cls.partner = cls.env["res.partner"].create(
             {"name": "Ann Tour", "email": "ann.tour@example.com"})
         campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})

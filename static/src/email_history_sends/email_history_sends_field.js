@@ -65,7 +65,7 @@ export const emailHistorySendsField = {
     ...x2ManyField,
     component: EmailHistorySendsField,
     displayName: _t("Email history: select a message"),
-    supportedTypes: ["one2many"],
+    supportedTypes: ["one2many", "many2many"],
     fieldDependencies: [
         { name: SELECTED_SEND_FIELD, type: "many2one", relation: "partner.email.send" },
     ],

@@ -1,8 +1,8 @@
 import { registry } from "@web/core/registry";
 
-const SENDS = ".o_field_widget[name=email_send_ids]";
+const SENDS = ".o_field_widget[name=email_page_send_ids]";
 const CLICKS = ".o_field_widget[name=email_filtered_click_ids]";
-const NOTES = ".o_field_widget[name=connection_note_ids]";
+const NOTES = ".o_field_widget[name=email_page_note_ids]";
 const HEADER = ".o_email_history_links_header";
 const POPOVER = ".o_email_history_status_popover";
 const SERVER_RESPONSE =
