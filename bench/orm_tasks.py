@@ -1,0 +1,530 @@
+#!/usr/bin/env python3
+"""ORM-side steps of `make bench`, run with Odoo as a library on one benchmark database.
+
+    orm_tasks.py DB ADDONS_PATH load-setup OUT_DIR   tokens and paths for the wrk targets
+    orm_tasks.py DB ADDONS_PATH send                 time the send path (JSON on stdout)
+    orm_tasks.py DB ADDONS_PATH page                 Emails page at scale (JSON on stdout)
+
+Bench tooling only: never imported by Odoo. A command-line tool: it prints its results.
+"""
+# pylint: disable=print-used
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from contextlib import contextmanager
+from unittest.mock import patch
+
+import psycopg2
+from lxml import etree
+
+import odoo
+from odoo.tools import SQL, config
+
+LOAD_TOKENS = 1000
+SEND_RECIPIENTS = int(os.environ.get("BENCH_SEND_RECIPIENTS", "1000"))
+SEND_LINKS = 20
+PAGE_SENDS = int(os.environ.get("BENCH_PAGE_SENDS", "100000"))
+PAGE_CLICKS_PER_SEND = 5
+# no history; a few pages of each list (to tell "has rows" from "grows with history"); the big one
+PAGE_PARTNERS = ("empty", "small", "big")
+SMALL_SENDS = 200
+PAGE_REPEATS = 5
+PAGE_TIME_BUDGET = 2.0  # seconds per measured step and partner
+PAGE_CALL_TIMEOUT = float(os.environ.get("BENCH_PAGE_TIMEOUT", "30"))
+# the subtabs of the Emails page (arch contract) and the model each one lists
+SUBTABS = {
+    "email_history_sends": "partner.email.send",
+    "email_history_clicks": "partner.email.click",
+    "email_history_notes": "partner.connection.note",
+}
+SELECTED_SEND_FIELD = "email_selected_send_id"  # clicking a sent email filters the clicks
+CLIENT_X2MANY_LIMIT = 40  # the web client's default page size of an x2many list
+TAG_WIDGETS = ("many2many_tags", "many2many_checkboxes", "many2many_avatar_user")
+TRACKING_SWITCH_PARAM = "partner_email_history.tracking_enabled"
+
+_logger = logging.getLogger("bench")
+
+
+def open_env(dbname, addons_path):
+    config.parse_config([
+        "-d", dbname, f"--addons-path={addons_path}", "--log-level=warn",
+        "--http-interface=127.0.0.1", "--max-cron-threads=0",
+        *([f"--data-dir={os.environ['BENCH_DATA_DIR']}"] if os.environ.get("BENCH_DATA_DIR") else []),
+    ])
+    odoo.netsvc.init_logger()
+    registry = odoo.modules.registry.Registry(dbname)
+    return registry.cursor()
+
+
+# ---------------------------------------------------------------------------
+# Part 1: targets for wrk
+# ---------------------------------------------------------------------------
+
+def task_load_setup(env, out_dir):
+    """Create 1,000 sends of a mailing (our routes, which also update the mailing's traces),
+    1,000 other mailing traces (Odoo's pixel) and 1,000 link trackers (Odoo's /r/), and write
+    one file of request paths per target."""
+    partners = env["res.partner"].create([
+        {"name": f"Bench Load {i}", "email": f"load{i}@bench.example.com"} for i in range(LOAD_TOKENS)
+    ])
+    mailing = env["mailing.mailing"].create({
+        "subject": "Bench mailing",
+        "body_html": "<p>Bench</p>",
+        "mailing_model_id": env["ir.model"]._get_id("res.partner"),
+    })
+    # mail.mail ids of the emails (deleted once sent, as Odoo does): ours, then Odoo's pixel's
+    our_mail_ids = range(20_000_001, 20_000_001 + LOAD_TOKENS)
+    mail_ids = range(10_000_001, 10_000_001 + LOAD_TOKENS)
+    env["mailing.trace"].create([{
+        "mass_mailing_id": mailing.id,
+        "model": "res.partner",
+        "res_id": partner.id,
+        "email": partner.email,
+        "trace_status": "sent",
+        "mail_mail_id_int": mail_id,
+    } for mail_range in (our_mail_ids, mail_ids)
+        for partner, mail_id in zip(partners, mail_range, strict=True)])
+    sends = env["partner.email.send"].create([{
+        "partner_id": partner.id,
+        "campaign_id": mailing.campaign_id.id,
+        "subject": mailing.subject,
+        "email_to": partner.email,
+        "state": "sent",
+        "connection_type": "campaign",
+        "mail_mail_id": mail_id,
+        "link_urls": [f"https://example.com/offer/{partner.id}", "https://example.com/"],
+    } for partner, mail_id in zip(partners, our_mail_ids, strict=True)])
+    env.flush_all()
+    paths = {
+        "our_pixel": [f"/email_history/o/{send._get_open_token()}.gif" for send in sends],
+        "our_click": [f"/email_history/c/{send._get_click_token(0)}" for send in sends],
+    }
+    MailMail = env["mail.mail"]
+    paths["odoo_pixel"] = [
+        f"/mail/track/{mail_id}/{MailMail._generate_mail_recipient_token(mail_id)}/blank.gif"
+        for mail_id in mail_ids
+    ]
+    trackers = env["link.tracker"].create([
+        {"url": f"https://example.com/odoo/{i}", "title": f"Bench {i}"} for i in range(LOAD_TOKENS)
+    ])
+    paths["odoo_r"] = [f"/r/{tracker.code}" for tracker in trackers]
+    env.cr.commit()
+
+    for target, target_paths in paths.items():
+        write_lines(os.path.join(out_dir, f"{target}_one.txt"), target_paths[:1])
+        write_lines(os.path.join(out_dir, f"{target}_rot.txt"), target_paths)
+    write_lines(os.path.join(out_dir, "floor_one.txt"), ["/email_history_bench/floor.gif"])
+    write_lines(os.path.join(out_dir, "bare_one.txt"), ["/email_history_bench/bare.gif"])
+    return {"sends": len(sends), "traces": LOAD_TOKENS, "trackers": len(trackers)}
+
+
+def write_lines(path, lines):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------------------
+# Part 2: send path
+# ---------------------------------------------------------------------------
+
+class CapturingSMTP:
+    """Stands for smtplib.SMTP, like Odoo's own mail tests: the message is
+    serialized as it would be on the wire, and kept nowhere."""
+
+    sent = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_message(self, message, smtp_from, smtp_to_list):
+        message.as_string()
+        CapturingSMTP.sent += 1
+
+    def quit(self):
+        pass
+
+    def set_debuglevel(self, level):
+        pass
+
+    def ehlo_or_helo_if_needed(self):
+        pass
+
+    def ehlo(self, *args):
+        return (250, b"ok")
+
+    def has_extn(self, name):
+        return False
+
+    def login(self, user, password):
+        pass
+
+    def starttls(self, *args, **kwargs):
+        pass
+
+
+@contextmanager
+def captured_smtp():
+    with patch("smtplib.SMTP", CapturingSMTP), patch("smtplib.SMTP_SSL", CapturingSMTP):
+        yield
+
+
+def send_body(links):
+    anchors = "".join(
+        f'<p>Paragraph {k}: <a href="https://example.com/page/{k}?ref=bench">Offer {k}</a></p>'
+        for k in range(links))
+    return ("<html><body><div><h1>Bench newsletter</h1>"
+            f"{anchors}<p><a href='mailto:info@example.com'>mail us</a></p></div></body></html>")
+
+
+def tracking_modes(env):
+    """(label, switch value) runs: the addon's on/off switch when it exists, else one run."""
+    if "partner.email.send" not in env:
+        return [("no addon", None)]
+    return [("off", False), ("on", True)]
+
+
+def set_tracking(env, enabled):
+    if enabled is not None:
+        env["ir.config_parameter"].sudo().set_param(TRACKING_SWITCH_PARAM, "1" if enabled else "0")
+        env.flush_all()
+
+
+def time_one_send(env, partners, body):
+    mail = env["mail.mail"].create({
+        "subject": "Bench send",
+        "email_from": "bench@example.com",
+        "body_html": body,
+        "recipient_ids": [(6, 0, partners.ids)],
+    })
+    env.flush_all()
+    CapturingSMTP.sent = 0
+    start = time.perf_counter()
+    mail.send(raise_exception=True)
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    sent = CapturingSMTP.sent
+    tracked = (env["partner.email.send"].search_count([("mail_mail_id", "=", mail.id)])
+               if "partner.email.send" in env else 0)
+    return elapsed, sent, tracked
+
+
+def task_send(env):
+    """One timed send per tracking mode (after a small warm-up send per mode)."""
+    partners = env["res.partner"].create([
+        {"name": f"Bench Recipient {i}", "email": f"rcpt{i}@bench.example.com"}
+        for i in range(SEND_RECIPIENTS)
+    ])
+    env.cr.commit()
+    body = send_body(SEND_LINKS)
+    modes = {}
+    with captured_smtp():
+        for recipients, timed in ((partners[:20], False), (partners, True)):
+            for label, enabled in tracking_modes(env):
+                set_tracking(env, enabled)
+                env.cr.commit()
+                elapsed, sent, tracked = time_one_send(env, recipients, body)
+                env.cr.rollback()
+                if timed:
+                    modes[label] = {"seconds": elapsed, "sent": sent, "tracked": tracked,
+                                    "ms_per_recipient": 1000 * elapsed / len(recipients)}
+    return {"recipients": SEND_RECIPIENTS, "links": SEND_LINKS, "modes": modes}
+
+
+# ---------------------------------------------------------------------------
+# Part 3: Emails page at scale
+# ---------------------------------------------------------------------------
+
+FILLERS = {
+    "integer": "g", "bigint": "g", "numeric": "g", "double precision": "g",
+    "boolean": "false", "jsonb": "'{}'::jsonb", "date": "now()::date",
+    "timestamp without time zone": "now() at time zone 'UTC'",
+}
+
+
+def insert_generated(cr, table, values, series):
+    """INSERT ... SELECT over generate_series; NOT NULL columns the bench does not know
+    (added later to the model) get a unique filler so the insert keeps working."""
+    cr.execute("""
+        SELECT column_name, data_type FROM information_schema.columns
+         WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL
+    """, [table])
+    for column, data_type in cr.fetchall():
+        if column not in values:
+            values[column] = FILLERS.get(data_type, "md5(random()::text || g::text)")
+    cr.execute(SQL(
+        "INSERT INTO %s (%s) SELECT %s FROM generate_series(1, %s) g",
+        SQL.identifier(table),
+        SQL(", ").join(SQL.identifier(column) for column in values),
+        SQL(", ").join(SQL(expression) for expression in values.values()),  # the bench's own SQL
+        series,
+    ))
+
+
+def generate_history(env, partner, campaign, sends):
+    """``sends`` sends, 5 clicks per send, one open per other send and one note per send,
+    with SQL only."""
+    cr = env.cr
+    try:  # skip the foreign-key triggers (rows are consistent by construction); needs superuser
+        with cr.savepoint(flush=False):
+            cr.execute("SET LOCAL session_replication_role = replica")
+    except psycopg2.Error:
+        _logger.info("not a superuser: foreign keys are checked while generating (slower)")
+    now = "(now() at time zone 'UTC')"
+    log = {"create_uid": "1", "write_uid": "1", "create_date": now, "write_date": now}
+    insert_generated(cr, "partner_email_send", {
+        "partner_id": str(partner.id),
+        "campaign_id": str(campaign.id),
+        "subject": "'Bench history ' || g",
+        "email_to": f"'{partner.email}'",
+        "sent_at": f"{now} - g * interval '5 minutes'",
+        "opened_at": f"CASE WHEN mod(g, 2) = 0 THEN {now} - g * interval '5 minutes' + interval '1 hour' END",
+        "state": "CASE WHEN mod(g, 50) = 0 THEN 'failed' ELSE 'sent' END",
+        "failure_reason": "CASE WHEN mod(g, 50) = 0 THEN '550 5.1.1 <x@example.com>: User unknown' END",
+        "connection_type": "'campaign'",
+        "link_urls": "'[\"https://example.com/a\", \"https://example.com/b\"]'::jsonb",
+        **log,
+    }, sends)
+    cr.execute("SELECT min(id), max(id), count(*) FROM partner_email_send WHERE partner_id = %s",
+               [partner.id])
+    first, last, count = cr.fetchone()
+    assert last - first + 1 == count == sends, "generated sends are not contiguous"
+    send_of = f"({first} + (g - 1) / {PAGE_CLICKS_PER_SEND})"
+    insert_generated(cr, "partner_email_click", {
+        "send_id": send_of,
+        "partner_id": str(partner.id),
+        "campaign_id": str(campaign.id),
+        "url": "CASE WHEN mod(g, 2) = 0 THEN 'https://example.com/a' ELSE 'https://example.com/b' END",
+        "clicked_at": (f"{now} - ((g - 1) / {PAGE_CLICKS_PER_SEND}) * interval '5 minutes'"
+                       " + interval '2 hours'"),
+        **log,
+    }, sends * PAGE_CLICKS_PER_SEND)
+    insert_generated(cr, "partner_email_open", {
+        "send_id": f"({first} + (g - 1) * 2 + 1)",
+        "opened_at": f"{now} - g * interval '10 minutes'",
+    }, sends // 2)
+    insert_generated(cr, "partner_connection_note", {
+        "partner_id": str(partner.id),
+        "date": f"{now} - g * interval '5 minutes'",
+        "direction": "'sent'",
+        "connection_type": "'campaign'",
+        "title": "'Bench history ' || g",
+        "send_id": f"({last} - g + 1)",
+        **log,
+    }, sends)
+    for table in ("partner_email_send", "partner_email_click", "partner_email_open",
+                  "partner_connection_note"):
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))  # what autovacuum does in production
+
+
+def x2many_spec(comodel, subview, field_node):
+    spec = {"fields": view_fields_spec(comodel, subview),
+            "limit": int(subview.get("limit") or CLIENT_X2MANY_LIMIT)}
+    if subview.get("default_order"):
+        spec["order"] = subview.get("default_order")
+    if field_node.get("context"):
+        spec["context"] = {}
+    return spec
+
+
+def view_fields_spec(model, node):
+    """The specification the web client sends for a view arch (getFieldsSpec in
+    web/static/src/model/relational_model/utils.js), without evaluating contexts."""
+    spec = {}
+    for field_node in iter_own_fields(node):
+        name = field_node.get("name")
+        field = model._fields.get(name)
+        if field is None:
+            continue
+        always_invisible = field_node.get("invisible") in ("1", "True")
+        entry = spec.setdefault(name, {})
+        if field.type in ("one2many", "many2many"):
+            subviews = [child for child in field_node if child.tag in ("list", "kanban")]
+            mode = (field_node.get("mode") or "list").split(",")[0]
+            subview = next((v for v in subviews if v.tag == mode), subviews[0] if subviews else None)
+            if always_invisible:
+                continue
+            if subview is not None:
+                entry.update(x2many_spec(model.env[field.comodel_name], subview, field_node))
+            elif field_node.get("widget") in TAG_WIDGETS:
+                entry.setdefault("fields", {})["display_name"] = {}
+        elif field.type in ("many2one", "reference"):
+            entry.setdefault("fields", {})
+            if not always_invisible:
+                entry["fields"]["display_name"] = {}
+    return spec
+
+
+def iter_own_fields(node):
+    """<field> nodes of this view, not those of the x2many subviews it embeds."""
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "field":
+            yield child
+        elif child.tag in ("list", "kanban", "form"):
+            continue
+        else:
+            yield from iter_own_fields(child)
+
+
+def form_spec(env):
+    views = env["res.partner"].get_views([[False, "form"]], {})
+    arch = etree.fromstring(views["views"]["form"]["arch"])
+    spec = view_fields_spec(env["res.partner"], arch)
+    spec.setdefault("display_name", {})
+    page = arch.xpath("//page[@name='email_history']")
+    return spec, arch, bool(page)
+
+
+class CallTimeout(Exception):
+    pass
+
+
+def _raise_timeout(signum, frame):
+    raise CallTimeout()
+
+
+def measure(env, func):
+    """Best wall time over up to PAGE_REPEATS cold-ORM-cache calls (fewer when a call is slow,
+    to bound the bench), the query count, and the JSON size the client would receive.
+    A call still running after PAGE_CALL_TIMEOUT seconds is abandoned and reported as such."""
+    best, queries, spent = None, None, 0.0
+    signal.signal(signal.SIGALRM, _raise_timeout)
+    for _i in range(PAGE_REPEATS):
+        env.invalidate_all()
+        count0 = env.cr.sql_log_count
+        start = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, PAGE_CALL_TIMEOUT)
+        try:
+            result = func()
+        except CallTimeout:
+            env.cr.rollback()
+            env.invalidate_all()
+            return {"ms": 1000 * PAGE_CALL_TIMEOUT, "queries": env.cr.sql_log_count - count0,
+                    "kb": 0, "ids": 0, "timeout": True}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        elapsed = time.perf_counter() - start
+        queries = env.cr.sql_log_count - count0
+        best = elapsed if best is None else min(best, elapsed)
+        spent += elapsed
+        if spent > PAGE_TIME_BUDGET:
+            break
+    return {"ms": 1000 * best, "queries": queries, "kb": len(json.dumps(result, default=str)) / 1024,
+            "ids": count_x2many_ids(result)}
+
+
+def count_x2many_ids(result):
+    """Number of x2many ids in a web_read / web_search_read answer (what the page ships)."""
+    if isinstance(result, dict):
+        records = result["records"] if "records" in result else [result.get("value", {})]
+    else:
+        records = result
+    return sum(len(value) for record in records for value in record.values() if isinstance(value, list))
+
+
+def page_steps(env, arch, spec):
+    """What the web client asks the server, in order: open the form, each subtab, then a
+    click on a sent email. When a subtab shows an x2many of the form's specification, the
+    form's web_read already loaded it: its step is that field's own part of web_read.
+    Otherwise the tab loads lazily: its step is the list a client fetches (limit 40)."""
+    partner_fields = env["res.partner"]._fields
+    steps = [{"step": "form", "kind": "web_read", "field": None, "spec": spec}]
+    for page_name, model in SUBTABS.items():
+        nodes = [node for node in arch.xpath(f"//page[@name='{page_name}']//field")
+                 if getattr(partner_fields.get(node.get("name")), "comodel_name", None) == model
+                 and partner_fields[node.get("name")].type in ("one2many", "many2many")]
+        fname = nodes[0].get("name") if nodes else None
+        if fname and spec.get(fname, {}).get("fields"):
+            steps.append({"step": page_name, "kind": "web_read", "field": fname,
+                          "spec": {fname: spec[fname]}})
+            continue
+        lists = nodes[0].xpath("./list") if nodes else []
+        sub = (x2many_spec(env[model], lists[0], nodes[0]) if lists
+               else {"fields": {"display_name": {}}, "limit": CLIENT_X2MANY_LIMIT})
+        steps.append({"step": page_name, "kind": "web_search_read", "field": fname, "model": model,
+                      "spec": sub})
+    if SELECTED_SEND_FIELD in spec:
+        steps.append({"step": "select a send", "kind": "onchange", "field": SELECTED_SEND_FIELD,
+                      "spec": spec})
+    return steps
+
+
+def step_call(partner, step, selected_send_id):
+    """The RPC of ``step`` on ``partner``, as a callable."""
+    spec = step["spec"]
+    if step["kind"] == "web_read":
+        return lambda: partner.web_read(spec)
+    if step["kind"] == "onchange":
+        return lambda: partner.onchange(
+            {SELECTED_SEND_FIELD: selected_send_id}, [SELECTED_SEND_FIELD], spec)
+    return lambda: partner.env[step["model"]].web_search_read(
+        [("partner_id", "=", partner.id)], spec["fields"], limit=spec["limit"],
+        order=spec.get("order"), count_limit=10001)
+
+
+def history_counts(cr, partner):
+    cr.execute("""
+        SELECT (SELECT count(*) FROM partner_email_send WHERE partner_id = %(id)s),
+               (SELECT count(*) FROM partner_email_click WHERE partner_id = %(id)s),
+               (SELECT count(*) FROM partner_email_open o
+                  JOIN partner_email_send s ON s.id = o.send_id WHERE s.partner_id = %(id)s),
+               (SELECT count(*) FROM partner_connection_note WHERE partner_id = %(id)s)
+    """, {"id": partner.id})
+    return dict(zip(("partner_email_send", "partner_email_click", "partner_email_open",
+                     "partner_connection_note"), cr.fetchone(), strict=True))
+
+
+def task_page(env):
+    sudo_env = env(su=True)
+    campaign = sudo_env["utm.campaign"].create({"name": "Bench Campaign"})
+    partners = dict(zip(PAGE_PARTNERS, sudo_env["res.partner"].create([
+        {"name": f"Bench History {label}", "email": f"{label}@bench.example.com"}
+        for label in PAGE_PARTNERS
+    ]), strict=True))
+    start = time.perf_counter()
+    generate_history(sudo_env, partners["big"], campaign, PAGE_SENDS)
+    generate_history(sudo_env, partners["small"], campaign, SMALL_SENDS)
+    env.cr.commit()
+    generation = time.perf_counter() - start
+
+    admin = sudo_env.ref("base.user_admin")
+    user_env = odoo.api.Environment(env.cr, admin.id, {
+        "lang": "en_US", "tz": "UTC", "uid": admin.id, "allowed_company_ids": [admin.company_id.id],
+        "bin_size": True,
+    })
+    spec, arch, has_page = form_spec(user_env)
+    rows = []
+    for step in page_steps(user_env, arch, spec):
+        row = {key: step[key] for key in ("step", "kind", "field")}
+        for label, partner in partners.items():
+            # selecting one of the partner's sends; the empty partner, having none, clears it
+            selected = sudo_env["partner.email.send"].search([("partner_id", "=", partner.id)], limit=1)
+            call = step_call(user_env["res.partner"].browse(partner.id), step, selected.id)
+            row[label] = measure(user_env, call)
+        rows.append(row)
+    return {"generation_s": generation, "timeout_s": PAGE_CALL_TIMEOUT, "small_sends": SMALL_SENDS,
+            "counts": history_counts(env.cr, partners["big"]), "rows": rows, "has_emails_page": has_page}
+
+
+def main():
+    dbname, addons_path, task, *args = sys.argv[1:]
+    with open_env(dbname, addons_path) as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if task == "load-setup":
+            result = task_load_setup(env, *args)
+        elif task == "send":
+            result = task_send(env)
+        elif task == "page":
+            result = task_page(env)
+        else:
+            raise SystemExit(f"unknown task {task}")
+        cr.rollback()
+    print("BENCH_JSON " + json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
