@@ -5,6 +5,9 @@ HISTORY_GROUP = "partner_email_history.group_partner_email_history_user"
 # (partner, date) indexes, so it costs the same for a contact with years of history. The
 # complete history is one click away in the stand-alone lists.
 EMAIL_PAGE_LIMIT = 80
+# The contact's button counts emails up to this number, then shows "1000+", as Odoo's list
+# pager does: counting a long history exactly would cost more than the rest of the form.
+EMAIL_BUTTON_COUNT_LIMIT = 1000
 
 
 class ResPartner(models.Model):
@@ -17,11 +20,13 @@ class ResPartner(models.Model):
     connection_note_ids = fields.One2many(
         "partner.connection.note", "partner_id", string="Connection Notes", groups=HISTORY_GROUP)
     email_send_count = fields.Integer(
-        string="Emails Sent", compute="_compute_email_history_counts", groups=HISTORY_GROUP)
+        string="Emails Sent", compute="_compute_email_send_count", groups=HISTORY_GROUP)
+    email_send_count_label = fields.Char(
+        string="Emails Sent Label", compute="_compute_email_send_count_label", groups=HISTORY_GROUP)
     email_click_count = fields.Integer(
-        string="Links Clicked Count", compute="_compute_email_history_counts", groups=HISTORY_GROUP)
+        string="Links Clicked Count", compute="_compute_email_click_count", groups=HISTORY_GROUP)
     connection_note_count = fields.Integer(
-        string="Connection Notes Count", compute="_compute_email_history_counts",
+        string="Connection Notes Count", compute="_compute_connection_note_count",
         groups=HISTORY_GROUP)
     email_page_send_ids = fields.Many2many(
         "partner.email.send", string="Latest Emails Sent", compute="_compute_email_page_lists",
@@ -36,17 +41,27 @@ class ResPartner(models.Model):
         "partner.email.click", string="Links Clicked (filtered)",
         compute="_compute_email_filtered_click_ids", groups=HISTORY_GROUP)
 
-    @api.depends("email_send_ids", "email_click_ids", "connection_note_ids")
-    def _compute_email_history_counts(self):
-        for model, field in (
-            ("partner.email.send", "email_send_count"),
-            ("partner.email.click", "email_click_count"),
-            ("partner.connection.note", "connection_note_count"),
-        ):
-            counts = dict(self.env[model]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
-            for partner in self:
-                partner[field] = counts.get(partner, 0)
+    # One compute per count: a view showing one of them does not pay for counting the others.
+    @api.depends("email_send_ids")
+    def _compute_email_send_count(self):
+        self._compute_email_history_count("partner.email.send", "email_send_count")
+
+    @api.depends("email_send_ids")
+    def _compute_email_send_count_label(self):
+        sends = self.env["partner.email.send"]
+        for partner in self:
+            count = partner._origin and sends.search_count(
+                [("partner_id", "=", partner._origin.id)], limit=EMAIL_BUTTON_COUNT_LIMIT + 1)
+            partner.email_send_count_label = (
+                f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or ""))
+
+    @api.depends("email_click_ids")
+    def _compute_email_click_count(self):
+        self._compute_email_history_count("partner.email.click", "email_click_count")
+
+    @api.depends("connection_note_ids")
+    def _compute_connection_note_count(self):
+        self._compute_email_history_count("partner.connection.note", "connection_note_count")
 
     @api.depends("email_send_ids", "connection_note_ids")
     def _compute_email_page_lists(self):
@@ -86,3 +101,9 @@ class ResPartner(models.Model):
             return self.env[model]
         return self.env[model].search(
             [("partner_id", "=", self._origin.id), *domain], limit=EMAIL_PAGE_LIMIT)
+
+    def _compute_email_history_count(self, model, field):
+        counts = dict(self.env[model]._read_group(
+            [("partner_id", "in", self._origin.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner[field] = counts.get(partner._origin, 0)

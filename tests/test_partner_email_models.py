@@ -4,7 +4,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
-from ..models.res_partner import EMAIL_PAGE_LIMIT
+from ..models.res_partner import EMAIL_BUTTON_COUNT_LIMIT, EMAIL_PAGE_LIMIT
 from .email_history_common import EmailHistoryCase
 
 
@@ -165,3 +165,12 @@ class TestPartnerEmailModels(EmailHistoryCase):
         self.assertIn(self.campaign_send, page, "today's email is among the latest")
         self.assertNotIn(sends[-1], page, "the oldest email is left to the full list")
         self.assertEqual(self.partner.email_send_count, EMAIL_PAGE_LIMIT + 3)
+        self.assertEqual(self.partner.email_send_count_label, str(EMAIL_PAGE_LIMIT + 3))
+
+    def test_button_count_stops_at_its_limit(self):
+        self.env["partner.email.send"].create([
+            {"partner_id": self.partner.id, "subject": "Newsletter"}] * EMAIL_BUTTON_COUNT_LIMIT)
+        self.assertEqual(self.partner.email_send_count, EMAIL_BUTTON_COUNT_LIMIT + 2)
+        self.assertEqual(self.partner.email_send_count_label, f"{EMAIL_BUTTON_COUNT_LIMIT}+")
+        empty = self.env["res.partner"].create({"name": "No History"})
+        self.assertEqual(empty.email_send_count_label, "")

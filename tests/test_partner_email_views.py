@@ -50,7 +50,7 @@ class TestPartnerEmailViews(EmailHistoryCase):
         arch = self._partner_form(employee)
         self.assertTrue(arch.xpath("//page[@name='internal_notes']"))
         self.assertFalse(arch.xpath("//page[@name='email_history']"))
-        self.assertFalse(arch.xpath("//field[@name='email_send_count']"))
+        self.assertFalse(arch.xpath("//field[@name='email_send_count_label']"))
 
     def test_actions_load_all_their_views(self):
         for xmlid, model in ACTIONS.items():
