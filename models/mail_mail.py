@@ -1,19 +1,16 @@
-import ast
 import logging
 import re
 from collections import defaultdict
 
 from odoo import models, tools
 
-from ..tools import CLICK, CLICK_PATH, OPEN, OPEN_PATH, add_tracking, make_token
+from ..tools import CLICK, CLICK_PATH, OPEN, OPEN_PATH, add_tracking, make_token, with_server_reply
 
 _logger = logging.getLogger(__name__)
 
 TRACKING_ENABLED_PARAM = "partner_email_history.tracking_enabled"
 _LINK_TRACKER_CODE_RE = re.compile(r"/r/([A-Za-z0-9]+)")
 _LINK_TRACKER_HREF_RE = re.compile(r"^https?://[^/]+/r/([A-Za-z0-9]+)(?:/m/\d+)?/?$")
-# an SMTP reply as smtplib exceptions print it: (550, b'5.1.1 <x@y>: User unknown')
-_SMTP_REPLY_RE = re.compile(r"\((\d{3}), (b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\")\)")
 
 
 class MailMail(models.Model):
@@ -69,7 +66,7 @@ class MailMail(models.Model):
         """Create the sends of ``email_values_list`` (recipients of this email) and return
         ``[(email_values, tracked_body)]`` for the bodies that tracking changed."""
         self.ensure_one()
-        connection_type, campaign = self._email_history_classify()
+        connection_type, campaign = self.env["partner.email.connection.type"]._classify_mail(self)
         sends = self.env["partner.email.send"].sudo()._create_with_notes([{
             "partner_id": values["partner_id"].id,
             "campaign_id": campaign.id,
@@ -104,36 +101,16 @@ class MailMail(models.Model):
             url_sends.write({"link_urls": list(urls)})
         return bodies
 
-    def _email_history_classify(self):
-        """``(connection_type, utm.campaign)`` of this email: by the model of its source
-        (configured in partner.email.connection.type), else individual when an internal
-        user wrote it, campaign when it carries a campaign, notification otherwise."""
-        mailing = self._email_history_mailing()
-        record = self._email_history_record()
-        if mailing:
-            campaign = mailing.campaign_id
-        elif record and record._name == "utm.campaign":
-            campaign = record
-        elif record and getattr(record._fields.get("campaign_id"), "comodel_name", None) == "utm.campaign":
-            campaign = record.campaign_id
-        else:
-            campaign = self.env["utm.campaign"]
-        source_models = (["mailing.mailing"] if mailing else []) + ([self.model] if self.model else [])
-        connection_type = self.env["partner.email.connection.type"]._classify(source_models)
-        if connection_type:
-            return connection_type, campaign
-        if self.message_type == "comment" and not all(self.author_id.sudo().user_ids.mapped("share")):
-            return "individual", campaign
-        return ("campaign" if campaign else "notification"), campaign
-
     def _email_history_tracking_enabled(self):
         value = self.env["ir.config_parameter"].sudo().get_param(TRACKING_ENABLED_PARAM, "1")
         return value.strip().lower() not in ("0", "false", "no", "off", "")
 
     def _email_history_mailing(self):
+        """The mailing of this email (may be empty), None when mass_mailing is not installed."""
         return self.mailing_id if "mailing_id" in self._fields else None
 
     def _email_history_record(self):
+        """The source document of this email (sudo), None when it has none."""
         if not (self.model and self.res_id and self.model in self.env):
             return None
         return self.env[self.model].sudo().browse(self.res_id).exists() or None
@@ -172,15 +149,5 @@ class MailMail(models.Model):
         for mail in self:
             failed = (sends - delivered).filtered(lambda send, mail=mail: send.mail_mail_id == mail.id)
             if failed:
-                failed._mark_failed(_with_server_reply(failure_reason or mail.failure_reason or failure_type))
+                failed._mark_failed(with_server_reply(failure_reason or mail.failure_reason or failure_type))
 
-
-def _with_server_reply(failure_reason):
-    """Odoo's failure text, led by the SMTP server's replies it quotes, decoded."""
-    replies = []
-    for code, raw in _SMTP_REPLY_RE.findall(failure_reason or ""):
-        try:
-            replies.append(f"{code} {ast.literal_eval(raw).decode(errors='replace')}")
-        except (ValueError, SyntaxError):
-            continue
-    return "\n".join([*replies, "", failure_reason]) if replies else failure_reason

@@ -35,8 +35,7 @@ class MailThread(models.AbstractModel):
             "partner_id": author.id,
             "date": message_dict.get("date") or fields.Datetime.now(),
             "direction": "received",
-            "connection_type": self.env["partner.email.connection.type"]._classify([model_name])
-                               or "individual",
+            "connection_type": self.env["partner.email.connection.type"]._classify_received(model_name),
             "title": message_dict.get("subject"),
             "mail_message_id": message.id,
         })

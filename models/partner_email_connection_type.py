@@ -5,7 +5,8 @@ from .partner_connection_note import CONNECTION_TYPES
 
 class PartnerEmailConnectionType(models.Model):
     """Which connection type an email gets from the model of its source document, so that
-    e.g. e-signature or payment emails are told apart without code (see ``_classify``)."""
+    e.g. e-signature or payment emails are told apart without code; owns the classification
+    of the emails sent (``_classify_mail``) and received (``_classify_received``)."""
 
     _name = "partner.email.connection.type"
     _description = "Email Connection Type by Source Model"
@@ -37,6 +38,35 @@ class PartnerEmailConnectionType(models.Model):
         res = super().unlink()
         self.env.registry.clear_cache()
         return res
+
+    @api.model
+    def _classify_mail(self, mail):
+        """``(connection_type, utm.campaign)`` of the outgoing ``mail`` (a mail.mail): by
+        the model of its source (configured here), else individual when an internal user
+        wrote it, campaign when it carries a campaign, notification otherwise."""
+        mailing = mail._email_history_mailing()
+        record = mail._email_history_record()
+        if mailing:
+            campaign = mailing.campaign_id
+        elif record and record._name == "utm.campaign":
+            campaign = record
+        elif record and getattr(record._fields.get("campaign_id"), "comodel_name", None) == "utm.campaign":
+            campaign = record.campaign_id
+        else:
+            campaign = self.env["utm.campaign"]
+        source_models = (["mailing.mailing"] if mailing else []) + ([mail.model] if mail.model else [])
+        connection_type = self._classify(source_models)
+        if connection_type:
+            return connection_type, campaign
+        if mail.message_type == "comment" and not all(mail.author_id.sudo().user_ids.mapped("share")):
+            return "individual", campaign
+        return ("campaign" if campaign else "notification"), campaign
+
+    @api.model
+    def _classify_received(self, model_name):
+        """Connection type of an email received by a document of ``model_name``: written
+        by a contact, individual unless the model is configured here."""
+        return self._classify([model_name]) or "individual"
 
     @api.model
     def _classify(self, model_names):

@@ -72,6 +72,10 @@ class PartnerEmailSend(models.Model):
         required=True, default="outgoing")
     failure_reason = fields.Text(string="Server Response", readonly=True)
     template_id = fields.Many2one("mail.template", ondelete="set null")
+    preview_html = fields.Html(
+        string="Preview", compute="_compute_preview_html", sanitize_style=True,
+        help="The email's generic content, without the contact's tracking pixel and links: "
+             "the body of its template, else of its message.")
     mail_message_id = fields.Many2one(
         "mail.message", string="Message", index="btree_not_null", ondelete="set null")
     mail_mail_id = fields.Integer(string="Outgoing Mail", index="btree_not_null", readonly=True)
@@ -91,17 +95,25 @@ class PartnerEmailSend(models.Model):
 
     @api.depends("open_ids")
     def _compute_open_count(self):
-        counts = dict(self.env["partner.email.open"]._read_group(
-            [("send_id", "in", self.ids)], ["send_id"], ["__count"]))
-        for send in self:
-            send.open_count = counts.get(send, 0)
+        self._set_event_count("partner.email.open", "open_count")
 
     @api.depends("click_ids")
     def _compute_click_count(self):
-        counts = dict(self.env["partner.email.click"]._read_group(
+        self._set_event_count("partner.email.click", "click_count")
+
+    @api.depends("template_id.body_html", "mail_message_id.body")
+    def _compute_preview_html(self):
+        # sudo: what was sent to the contact is part of its history, whatever the reader's
+        # access to the template or to the document the message was posted on
+        for send, send_sudo in zip(self, self.sudo(), strict=True):
+            send.preview_html = send_sudo.template_id.body_html or send_sudo.mail_message_id.body
+
+    def _set_event_count(self, event_model, field_name):
+        """Set ``field_name`` to the number of ``event_model`` records of each send."""
+        counts = dict(self.env[event_model]._read_group(
             [("send_id", "in", self.ids)], ["send_id"], ["__count"]))
         for send in self:
-            send.click_count = counts.get(send, 0)
+            send[field_name] = counts.get(send, 0)
 
     @api.model
     def _create_with_notes(self, vals_list, mail_message_id=False):

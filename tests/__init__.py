@@ -9,3 +9,4 @@ from . import test_mail_tracking
 from . import test_tracking_controllers
 from . import test_incoming_mail
 from . import test_mass_mailing
+from . import test_smtp_reply

@@ -2,6 +2,8 @@ from odoo.addons.mail.tests.common import MailCommon
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .customer_common import CustomerMixin
+
 INCOMING = """Return-Path: <{email_from}>
 From: {author} <{email_from}>
 To: {to}
@@ -16,13 +18,11 @@ Hello, I have a question about my order.
 
 
 @tagged("post_install", "-at_install")
-class TestIncomingMail(MailCommon):
+class TestIncomingMail(CustomerMixin, MailCommon):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Jane Customer", "email": "jane.customer@example.com"})
         cls.document = cls.env["res.partner"].create({"name": "Acme Corp"})
 
     def _receive(self, author, email_from, msg_id, subject="Question about my order"):

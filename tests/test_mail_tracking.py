@@ -2,12 +2,16 @@ import re
 import smtplib
 from unittest.mock import patch
 
+from markupsafe import Markup
+
 from odoo.addons.mail.tests.common import MailCommon
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.mail_mail import TRACKING_ENABLED_PARAM
 from ..tools import CLICK_PATH, OPEN_PATH
+from .customer_common import CustomerMixin
+from .email_history_common import USER_GROUP
 
 BODY = (
     "<div><p>Hello, see <a href='https://shop.example.com/sale?a=1&amp;b=2'>our sale</a> "
@@ -19,15 +23,13 @@ URLS = ["https://shop.example.com/sale?a=1&b=2", "https://blog.example.com/news"
 
 
 @tagged("post_install", "-at_install")
-class TestMailTracking(MailCommon):
+class TestMailTracking(CustomerMixin, MailCommon):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer, cls.customer_2 = cls.env["res.partner"].create([
-            {"name": "Jane Customer", "email": "jane.customer@example.com"},
-            {"name": "John Customer", "email": "john.customer@example.com"},
-        ])
+        cls.customer_2 = cls.env["res.partner"].create(
+            {"name": "John Customer", "email": "john.customer@example.com"})
         cls.base_url = cls.env["ir.config_parameter"].get_param("web.base.url")
 
     def _send_mail(self, body=BODY, **values):
@@ -184,15 +186,12 @@ class TestMailTracking(MailCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestMailClassification(MailCommon):
+class TestMailClassification(CustomerMixin, MailCommon):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Jane Customer", "email": "jane.customer@example.com"})
         cls.document = cls.env["res.partner"].create({"name": "Acme Corp"})
-        cls.campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})
         cls.template = cls.env["mail.template"].create({
             "name": "Acme notice",
             "model_id": cls.env["ir.model"]._get_id("res.partner"),
@@ -231,16 +230,63 @@ class TestMailClassification(MailCommon):
 
     def test_source_model_mapping(self):
         mail = self.env["mail.mail"].create({"body_html": "<p>x</p>", "subject": "x"})
-        classify = mail._email_history_classify
+        connection_types = self.env["partner.email.connection.type"]
         for model_name, expected in (("sign.request", "esignature"),
                                      ("payment.transaction", "payment"),
                                      ("res.partner", "notification")):
             mail.model = model_name
-            self.assertEqual(classify()[0], expected, model_name)
+            self.assertEqual(connection_types._classify_mail(mail)[0], expected, model_name)
         # an administrator maps another model: data, not code
-        self.env["partner.email.connection.type"].create(
-            {"model_name": "res.partner", "connection_type": "payment"})
-        self.assertEqual(classify()[0], "payment")
+        connection_types.create({"model_name": "res.partner", "connection_type": "payment"})
+        self.assertEqual(connection_types._classify_mail(mail)[0], "payment")
         self.env.ref("partner_email_history.partner_email_connection_type_sign_request").active = False
         mail.model = "sign.request"
-        self.assertEqual(classify()[0], "notification")
+        self.assertEqual(connection_types._classify_mail(mail)[0], "notification")
+
+
+@tagged("post_install", "-at_install")
+class TestEmailPreview(CustomerMixin, MailCommon):
+    """The popover's preview: the email's generic content, as readers of the history see it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reader = new_test_user(cls.env, "history_reader", groups=f"base.group_user,{USER_GROUP}")
+
+    def _post(self, document):
+        with self.mock_mail_gateway():
+            message = document.message_post(
+                body=Markup("<p>Here is <a href='https://shop.example.com/offer'>your offer</a></p>"),
+                message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.customer.ids)
+        return message, self.env["partner.email.send"].search([("partner_id", "=", self.customer.id)])
+
+    def test_chatter_email_previews_its_message(self):
+        message, send = self._post(self.env["res.partner"].create({"name": "Acme Corp"}))
+        self.assertIn(OPEN_PATH, self._mails[0]["body"], "the email sent was tracked")
+
+        preview = send.with_user(self.reader).preview_html
+        self.assertEqual(preview, message.body)
+        self.assertIn('<a href="https://shop.example.com/offer">your offer</a>', preview)
+        self.assertNotIn("/email_history/", preview)
+
+    def test_template_comes_first(self):
+        _message, send = self._post(self.customer)
+        send.template_id = self.env["mail.template"].create({
+            "name": "Offer",
+            "model_id": self.env["ir.model"]._get_id("res.partner"),
+            "body_html": "<p>Dear <t t-out='object.name'>customer</t>, <b>our offer</b></p>",
+        })
+        preview = send.with_user(self.reader).preview_html
+        self.assertEqual(preview, "<p>Dear customer, <b>our offer</b></p>", "its placeholders as text")
+
+        send.template_id.body_html = False
+        self.assertIn("https://shop.example.com/offer", send.preview_html, "else the message")
+
+    def test_preview_is_sanitized(self):
+        message, send = self._post(self.customer)
+        # a body stored by another way than the ORM, e.g. imported
+        self.env.cr.execute(
+            "UPDATE mail_message SET body = %s WHERE id = %s",
+            ["<p onclick='steal()'>Offer</p><script>steal()</script>", message.id])
+        self.env.invalidate_all()
+        self.assertEqual(send.with_user(self.reader).preview_html, "<p>Offer</p>")

@@ -3,22 +3,20 @@ from urllib.parse import quote
 from odoo.tests import HttpCase, tagged
 
 from ..controllers.main import PIXEL_GIF
+from .customer_common import CustomerMixin
 
 OFFER_URL = "https://shop.example.com/offer?utm_source=mail&a=1&b=two%20words#top"
 NEWS_URL = "https://blog.example.com/news"
 
 
 @tagged("post_install", "-at_install")
-class TestTrackingControllers(HttpCase):
+class TestTrackingControllers(CustomerMixin, HttpCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner = cls.env["res.partner"].create(
-            {"name": "Jane Customer", "email": "jane.customer@example.com"})
-        cls.campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})
         cls.send, cls.other_send = cls.env["partner.email.send"].create([{
-            "partner_id": cls.partner.id,
+            "partner_id": cls.customer.id,
             "campaign_id": cls.campaign.id,
             "subject": subject,
             "state": "sent",
@@ -71,7 +69,7 @@ class TestTrackingControllers(HttpCase):
         self.env.invalidate_all()
         click = self.send.click_ids
         self.assertRecordValues(click, [{
-            "url": OFFER_URL, "partner_id": self.partner.id, "campaign_id": self.campaign.id}])
+            "url": OFFER_URL, "partner_id": self.customer.id, "campaign_id": self.campaign.id}])
         self.assertTrue(click.clicked_at)
         self.assertTrue(self.send.opened_at, "a first click counts as an open")
         self.assertEqual(self.send.open_count, 1)

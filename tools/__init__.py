@@ -1,2 +1,3 @@
+from .smtp_reply import with_server_reply
 from .tracking_html import CLICK_PATH, OPEN_PATH, add_tracking
 from .tracking_token import CLICK, OPEN, make_token, parse_token

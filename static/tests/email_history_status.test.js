@@ -25,17 +25,8 @@ class UtmCampaign extends models.Model {
 
 class MailTemplate extends mailModels.MailTemplate {
     name = fields.Char();
-    body_html = fields.Html();
 
-    _records = [
-        {
-            id: 1,
-            name: "Spring Sale template",
-            body_html: `
-                <p class="o_preview_text">Dear customer</p>
-                <script>window.top.previewScriptRan = true;</script>`,
-        },
-    ];
+    _records = [{ id: 1, name: "Spring Sale template" }];
 }
 
 class PartnerEmailSend extends models.Model {
@@ -58,6 +49,7 @@ class PartnerEmailSend extends models.Model {
     });
     failure_reason = fields.Text();
     template_id = fields.Many2one({ relation: "mail.template" });
+    preview_html = fields.Html();
 
     _records = [
         {
@@ -71,6 +63,9 @@ class PartnerEmailSend extends models.Model {
             click_count: 3,
             state: "sent",
             template_id: 1,
+            preview_html: `
+                <p class="o_preview_text">Dear customer</p>
+                <script>window.top.previewScriptRan = true;</script>`,
         },
         {
             id: 2,
@@ -80,7 +75,7 @@ class PartnerEmailSend extends models.Model {
             sent_at: "2025-03-08 09:00:00",
             state: "failed",
             failure_reason: SERVER_RESPONSE,
-            template_id: 1,
+            preview_html: `<p class="o_preview_text">Last chance: 20% off today</p>`,
         },
     ];
 }
@@ -120,11 +115,22 @@ function mountList(resModel, arch) {
     return mountView({ type: "list", resModel, arch });
 }
 
-test("grey icon when sent, red when failed", async () => {
-    await mountList(
+function mountSends() {
+    return mountList(
         "partner.email.send",
         `<list><field name="subject"/><field name="state" widget="email_history_status"/></list>`
     );
+}
+
+/** Opens the popover of the send on list row `row`, read once. */
+async function openSendPopover(row) {
+    await mountSends();
+    await contains(`.o_data_row:eq(${row}) ${ICON}`).click();
+    expect.verifySteps(["web_read partner.email.send"]);
+}
+
+test("grey icon when sent, red when failed", async () => {
+    await mountSends();
 
     expect(`.o_data_row:eq(0) ${ICON}`).not.toHaveClass("o_email_history_status_failed");
     expect(isRed(`.o_data_row:eq(0) ${ICON}`)).toBe(false);
@@ -135,14 +141,8 @@ test("grey icon when sent, red when failed", async () => {
 });
 
 test("the red icon's popover shows the details and the server response verbatim", async () => {
-    await mountList(
-        "partner.email.send",
-        `<list><field name="subject"/><field name="state" widget="email_history_status"/></list>`
-    );
+    await openSendPopover(1);
 
-    await contains(`.o_data_row:eq(1) ${ICON}`).click();
-
-    expect.verifySteps(["web_read partner.email.send"]);
     expect(`${POPOVER} .o_email_history_server_response`).toHaveText(SERVER_RESPONSE);
     expect(`${POPOVER} .o_email_history_server_response`).toHaveClass("font-monospace");
     expect(`${POPOVER} .o_email_history_campaign`).toHaveText("Spring Sale");
@@ -154,21 +154,18 @@ test("the red icon's popover shows the details and the server response verbatim"
 });
 
 test("the grey icon's popover shows opens, clicks and a sandboxed template preview", async () => {
-    await mountList(
-        "partner.email.send",
-        `<list><field name="subject"/><field name="state" widget="email_history_status"/></list>`
-    );
+    await openSendPopover(0);
 
-    await contains(`.o_data_row:eq(0) ${ICON}`).click();
-
-    expect.verifySteps(["web_read partner.email.send"]);
     expect(`${POPOVER} .o_email_history_server_response`).toHaveCount(0);
     expect(`${POPOVER} .o_email_history_open_count`).toHaveText("2");
     expect(`${POPOVER} .o_email_history_click_count`).toHaveText("3");
     expect(`${POPOVER} .o_email_history_opened_at`).not.toHaveText("—");
-    const preview = queryOne(`${POPOVER} iframe.o_email_history_template_preview`);
+    expect(`${POPOVER} .o_email_history_preview_title`).toHaveText(
+        "Template: Spring Sale template"
+    );
+    const preview = queryOne(`${POPOVER} iframe.o_email_history_preview`);
     expect(preview).toHaveAttribute("sandbox", "allow-same-origin");
-    // once the template's script element is parsed, it would have run if scripts were allowed
+    // once the preview's script element is parsed, it would have run if scripts were allowed
     await waitUntil(() => preview.contentDocument.querySelector("script"));
     expect(preview.contentDocument.querySelector(".o_preview_text")).toHaveText("Dear customer");
     expect(window.previewScriptRan).toBe(undefined);
@@ -176,6 +173,18 @@ test("the grey icon's popover shows opens, clicks and a sandboxed template previ
 
     await contains(`.o_data_row:eq(0) ${ICON}`).click();
     expect(POPOVER).toHaveCount(0);
+});
+
+test("without a template, the popover previews the message's own content", async () => {
+    await openSendPopover(1);
+
+    expect(`${POPOVER} .o_email_history_preview_title`).toHaveText("Preview");
+    const preview = queryOne(`${POPOVER} iframe.o_email_history_preview`);
+    expect(preview).toHaveAttribute("sandbox", "allow-same-origin");
+    await waitUntil(() => preview.contentDocument.querySelector(".o_preview_text"));
+    expect(preview.contentDocument.querySelector(".o_preview_text")).toHaveText(
+        "Last chance: 20% off today"
+    );
 });
 
 test("connection notes show the icon of their tracked email", async () => {

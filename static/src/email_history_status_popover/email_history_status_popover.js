@@ -15,7 +15,8 @@ const SEND_SPECIFICATION = {
     click_count: {},
     state: {},
     failure_reason: {},
-    template_id: { fields: { display_name: {}, body_html: {} } },
+    template_id: { fields: { display_name: {} } },
+    preview_html: {},
 };
 
 /**
