@@ -4,7 +4,6 @@
     "category": "Marketing/Email Marketing",
     "summary": "Per-contact Emails page: campaign sends, opens, link clicks and connection notes",
     "author": "Partner Email History contributors",
-    "website": "https://github.com/partner-email-history/partner_email_history",
     "license": "LGPL-3",
     "depends": ["mail", "contacts", "utm"],
     "data": [
