@@ -2,7 +2,7 @@ import logging
 import re
 from collections import defaultdict
 
-from odoo import models, tools
+from odoo import models
 
 from ..tools import CLICK, CLICK_PATH, OPEN, OPEN_PATH, add_tracking, make_token, with_server_reply
 
@@ -43,9 +43,10 @@ class MailMail(models.Model):
             # never block nor lose the email: it leaves as it came, untracked
             _logger.exception("Email history: could not track mail.mail %s, sent untracked", self.id)
             return email_list
+        # The plain-text alternative stays Odoo's, made from the untracked body: text clients
+        # get the original links and no pixel address.
         for values, body in bodies:
             values["body"] = body
-            values["body_alternative"] = tools.html2plaintext(body)
         return email_list
 
     def _postprocess_sent_message(self, success_pids, success_emails, failure_reason=False,

@@ -17,7 +17,7 @@ class PartnerConnectionNote(models.Model):
     _rec_name = "title"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, index=True, ondelete="cascade")
+        "res.partner", string="Contact", required=True, ondelete="cascade")
     date = fields.Datetime(string="Date/Time", required=True, default=fields.Datetime.now)
     direction = fields.Selection(
         [("sent", "Sent"), ("received", "Received")], string="Sent/Rcvd",
@@ -33,6 +33,7 @@ class PartnerConnectionNote(models.Model):
     failure_reason = fields.Text(related="send_id.failure_reason")
     is_highlighted = fields.Boolean(compute="_compute_is_highlighted")
 
+    # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_date_idx = models.Index("(partner_id, date DESC, id DESC)")
 
     @api.depends("connection_type")

@@ -10,10 +10,11 @@ class PartnerEmailClick(models.Model):
     send_id = fields.Many2one(
         "partner.email.send", string="Email", required=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one(
-        related="send_id.partner_id", string="Contact", store=True, index=True)
+        related="send_id.partner_id", string="Contact", store=True)
     campaign_id = fields.Many2one(
         related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null")
     url = fields.Char(string="URL", required=True)
     clicked_at = fields.Datetime(string="Clicked", required=True, default=fields.Datetime.now)
 
+    # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_clicked_at_idx = models.Index("(partner_id, clicked_at DESC, id DESC)")

@@ -58,7 +58,7 @@ class PartnerEmailSend(models.Model):
     _order = "sent_at desc, id desc"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, index=True, ondelete="cascade")
+        "res.partner", string="Contact", required=True, ondelete="cascade")
     campaign_id = fields.Many2one(
         "utm.campaign", index="btree_not_null", ondelete="set null")
     subject = fields.Char()
@@ -84,6 +84,7 @@ class PartnerEmailSend(models.Model):
     open_ids = fields.One2many("partner.email.open", "send_id", string="Open Events")
     click_ids = fields.One2many("partner.email.click", "send_id", string="Links Clicked")
 
+    # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_sent_at_idx = models.Index("(partner_id, sent_at DESC, id DESC)")
 
     @api.depends("campaign_id.title", "subject")

@@ -88,6 +88,13 @@ class TestMailTracking(CustomerMixin, MailCommon):
             "mail_message_id": mail.mail_message_id.id,
         }])
 
+    def test_plain_text_alternative_keeps_original_links(self):
+        self._send_mail()
+        [sent] = self._mails
+        self.assertNotIn(OPEN_PATH, sent["body_alternative"], "no pixel address in plain text")
+        self.assertNotIn(CLICK_PATH, sent["body_alternative"])
+        self.assertIn("shop.example.com", sent["body_alternative"])
+
     def test_two_partners_get_distinct_tokens(self):
         mail = self._send_mail(recipient_ids=[(6, 0, (self.customer + self.customer_2).ids)])
         sends = self._sends(mail)
