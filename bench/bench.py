@@ -8,6 +8,7 @@ BENCH_THREADS, BENCH_CONNECTIONS, BENCH_SEND_ROUNDS, BENCH_PAGE_TIMEOUT, BENCH_K
 the databases).
 Bench tooling only: never imported by Odoo. A command-line tool: it prints its results.
 """
+
 # pylint: disable=print-used
 import json
 import os
@@ -34,7 +35,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 SEND_ROUNDS = int(os.environ.get("BENCH_SEND_ROUNDS", "2"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
-DB_BASE = f"{PREFIX}_base"    # Odoo with mass_mailing, without the addon
+DB_BASE = f"{PREFIX}_base"  # Odoo with mass_mailing, without the addon
 DB_TRACK = f"{PREFIX}_track"  # the same plus partner_email_history and the floor addon
 DATA_DIR = os.path.join(WORK, "data")
 
@@ -42,9 +43,12 @@ DATA_DIR = os.path.join(WORK, "data")
 TARGETS = [
     ("our_pixel", "our open pixel", "SELECT count(*) FROM partner_email_open", 200),
     ("our_click", "our click redirect", "SELECT count(*) FROM partner_email_click", 302),
-    ("odoo_pixel", "Odoo mass_mailing pixel",
-     "SELECT count(*) FROM mailing_trace WHERE trace_status = 'open' AND mail_mail_id_int < 20000000",
-     200),  # orm_tasks.py numbers the emails of our sends from 20,000,001
+    (
+        "odoo_pixel",
+        "Odoo mass_mailing pixel",
+        "SELECT count(*) FROM mailing_trace WHERE trace_status = 'open' AND mail_mail_id_int < 20000000",
+        200,
+    ),  # orm_tasks.py numbers the emails of our sends from 20,000,001
     ("odoo_r", "Odoo /r/<code>", "SELECT count(*) FROM link_tracker_click", 301),
 ]
 FLOOR = ("floor", "floor (auth=public)", None, 200)
@@ -65,9 +69,18 @@ def verdict(met):
 
 
 def odoo_cmd(db, *args):
-    return ["odoo", "-d", db, f"--addons-path={ADDONS_PATH}", f"--data-dir={DATA_DIR}",
-            "--http-interface=127.0.0.1", f"--http-port={HTTP_PORT}", f"--gevent-port={GEVENT_PORT}",
-            "--max-cron-threads=0", *args]
+    return [
+        "odoo",
+        "-d",
+        db,
+        f"--addons-path={ADDONS_PATH}",
+        f"--data-dir={DATA_DIR}",
+        "--http-interface=127.0.0.1",
+        f"--http-port={HTTP_PORT}",
+        f"--gevent-port={GEVENT_PORT}",
+        "--max-cron-threads=0",
+        *args,
+    ]
 
 
 def run(cmd, logfile, **kwargs):
@@ -80,13 +93,14 @@ def run(cmd, logfile, **kwargs):
 def orm_task(db, task, *args):
     logfile = os.path.join(WORK, f"orm_{task}_{db}.log")
     cmd = [sys.executable, os.path.join(BENCH_DIR, "orm_tasks.py"), db, ADDONS_PATH, task, *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False,
-                          env={**os.environ, "BENCH_DATA_DIR": DATA_DIR})
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, check=False, env={**os.environ, "BENCH_DATA_DIR": DATA_DIR}
+    )
     with open(logfile, "w", encoding="utf-8") as out:
         out.write(proc.stdout + proc.stderr)
     for line in proc.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
-            return json.loads(line[len("BENCH_JSON "):])
+            return json.loads(line[len("BENCH_JSON ") :])
     raise SystemExit(f"task {task} on {db} failed; see {logfile}:\n{proc.stderr[-3000:]}")
 
 
@@ -105,22 +119,38 @@ def prepare_databases():
     if os.path.isdir(os.path.join(filestore, DB_BASE)):
         shutil.copytree(os.path.join(filestore, DB_BASE), os.path.join(filestore, DB_TRACK))
     log(f"installing partner_email_history and the floor addon on {DB_TRACK}")
-    run(odoo_cmd(DB_TRACK, "-i", "partner_email_history,partner_email_history_bench_floor",
-                 "--stop-after-init"), install_log)
+    run(
+        odoo_cmd(
+            DB_TRACK, "-i", "partner_email_history,partner_email_history_bench_floor", "--stop-after-init"
+        ),
+        install_log,
+    )
 
 
 # ---------------------------------------------------------------------------
 # Part 1
 # ---------------------------------------------------------------------------
 
+
 class Server:
     def __init__(self, db):
         self.logfile = os.path.join(WORK, "server.log")
         self.proc = subprocess.Popen(
-            odoo_cmd(db, f"--db-filter=^{db}$", "--workers=2", "--limit-request=10000000",
-                     "--limit-time-real=600", "--limit-time-cpu=600", f"--logfile={self.logfile}",
-                     "--log-level=info", "--log-handler=werkzeug:WARNING"),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            odoo_cmd(
+                db,
+                f"--db-filter=^{db}$",
+                "--workers=2",
+                "--limit-request=10000000",
+                "--limit-time-real=600",
+                "--limit-time-cpu=600",
+                f"--logfile={self.logfile}",
+                "--log-level=info",
+                "--log-handler=werkzeug:WARNING",
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def wait_ready(self, path, timeout=90):
         deadline = time.time() + timeout
@@ -154,8 +184,19 @@ class Server:
 
 
 def wrk(paths_file, seconds):
-    cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
-           "-s", os.path.join(BENCH_DIR, "rotate.lua"), f"http://127.0.0.1:{HTTP_PORT}", "--", paths_file]
+    cmd = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        os.path.join(BENCH_DIR, "rotate.lua"),
+        f"http://127.0.0.1:{HTTP_PORT}",
+        "--",
+        paths_file,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("BENCH_RESULT "))
     result = {key: int(value) for key, value in (item.split("=") for item in line.split()[1:])}
@@ -175,8 +216,10 @@ def run_load():
     runs = [(target, mode) for target, *_ in TARGETS for mode in ("one", "rot")]
     runs += [("floor", "one"), ("bare", "one")]
     specs = {spec[0]: spec for spec in (*TARGETS, FLOOR, BARE)}
-    stats = {run_key: {"rounds": [], "ok": 0, "events": 0, "lost": 0, "late": 0, "retries": 0,
-                       "bad": 0} for run_key in runs}
+    stats = {
+        run_key: {"rounds": [], "ok": 0, "events": 0, "lost": 0, "late": 0, "retries": 0, "bad": 0}
+        for run_key in runs
+    }
     server = Server(DB_TRACK)
     try:
         server.wait_ready("/email_history_bench/floor.gif")
@@ -184,7 +227,7 @@ def run_load():
         for target, mode in runs:
             wrk(os.path.join(WORK, f"{target}_{mode}.txt"), 1)
         for round_no in range(ROUNDS):
-            order = runs[round_no % len(runs):] + runs[:round_no % len(runs)]
+            order = runs[round_no % len(runs) :] + runs[: round_no % len(runs)]
             log(f"round {round_no + 1}/{ROUNDS}: {len(order)} targets x {SECONDS}s")
             for target, mode in order:
                 _name, _label, count_sql, status = specs[target]
@@ -197,8 +240,14 @@ def run_load():
                 stat["rounds"].append(result)
                 ok = result[f"s{status}"]
                 stat["ok"] += ok
-                stat["bad"] += (result["requests"] - ok + result["err_connect"] + result["err_read"]
-                                + result["err_write"] + result["err_timeout"])
+                stat["bad"] += (
+                    result["requests"]
+                    - ok
+                    + result["err_connect"]
+                    + result["err_read"]
+                    + result["err_write"]
+                    + result["err_timeout"]
+                )
                 stat["retries"] += server.retries_since(offset)
                 if count_sql:
                     events = after - before
@@ -214,10 +263,17 @@ def run_load():
 def format_load(stats):
     floor_rps = max(r["rps"] for r in stats[("floor", "one")]["rounds"])
     bare_rps = max(r["rps"] for r in stats[("bare", "one")]["rounds"])
-    header = (f"{'target':<26}{'tokens':>7}{'best req/s':>11}{'spread':>8}{'x floor':>8}{'x bare':>7}"
-              f"{'p99 ms':>8}{'ok resp':>9}{'db events':>10}{'lost':>6}{'late':>6}{'retries':>8}{'bad':>5}")
-    lines = ["", f"1. TRACKING ROUTES UNDER LOAD (--workers=2, wrk -t{THREADS} -c{CONNECTIONS}, "
-                 f"{ROUNDS} interleaved rounds x {SECONDS}s)", header, "-" * len(header)]
+    header = (
+        f"{'target':<26}{'tokens':>7}{'best req/s':>11}{'spread':>8}{'x floor':>8}{'x bare':>7}"
+        f"{'p99 ms':>8}{'ok resp':>9}{'db events':>10}{'lost':>6}{'late':>6}{'retries':>8}{'bad':>5}"
+    )
+    lines = [
+        "",
+        f"1. TRACKING ROUTES UNDER LOAD (--workers=2, wrk -t{THREADS} -c{CONNECTIONS}, "
+        f"{ROUNDS} interleaved rounds x {SECONDS}s)",
+        header,
+        "-" * len(header),
+    ]
     ratios = {}
     for target, label, _sql, _status in (*TARGETS, FLOOR, BARE):
         for mode in ("one", "rot"):
@@ -235,22 +291,34 @@ def format_load(stats):
             events = "-" if floor else str(stat["events"])
             lost = "n/a" if target in FIRST_HIT_ONLY else ("-" if floor else str(stat["lost"]))
             late = "-" if target in FIRST_HIT_ONLY or floor else str(stat["late"])
-            lines.append(f"{label:<26}{tokens:>7}{best:>11.0f}{spread:>7.0f}%{ratio:>7.2f}x"
-                         f"{best / bare_rps:>6.2f}x{p99:>8.1f}"
-                         f"{stat['ok']:>9}{events:>10}{lost:>6}{late:>6}{stat['retries']:>8}{stat['bad']:>5}")
-    lines.append("  x floor: vs a plain public route (the target's reference); x bare: vs an auth='none' "
-                 "route without session, as light as Odoo serves;")
-    lines.append("  best = the round with the most req/s (its p99 latency shown); "
-                 "spread = (best-worst)/best;")
+            lines.append(
+                f"{label:<26}{tokens:>7}{best:>11.0f}{spread:>7.0f}%{ratio:>7.2f}x"
+                f"{best / bare_rps:>6.2f}x{p99:>8.1f}"
+                f"{stat['ok']:>9}{events:>10}{lost:>6}{late:>6}{stat['retries']:>8}{stat['bad']:>5}"
+            )
+    lines.append(
+        "  x floor: vs a plain public route (the target's reference); x bare: vs an auth='none' "
+        "route without session, as light as Odoo serves;"
+    )
+    lines.append(
+        "  best = the round with the most req/s (its p99 latency shown); spread = (best-worst)/best;"
+    )
     lines.append("  ok resp = 200 (pixels, floors), 302 (our click), 301 (Odoo /r/);")
-    lines.append("  lost = ok responses without a recorded event; late = events from requests in flight at "
-                 "wrk's cut-off;")
-    lines.append("  our sends belong to a mailing: our routes also update its mailing.trace, "
-                 "as in production;")
-    lines.append("  Odoo's pixel records only a trace's first open (db events = traces newly opened), so its "
-                 "loss is n/a;")
-    lines.append("  retries = serialization-failure retries in the server log; bad = other statuses, "
-                 "socket errors, timeouts.")
+    lines.append(
+        "  lost = ok responses without a recorded event; late = events from requests in flight at "
+        "wrk's cut-off;"
+    )
+    lines.append(
+        "  our sends belong to a mailing: our routes also update its mailing.trace, as in production;"
+    )
+    lines.append(
+        "  Odoo's pixel records only a trace's first open (db events = traces newly opened), so its "
+        "loss is n/a;"
+    )
+    lines.append(
+        "  retries = serialization-failure retries in the server log; bad = other statuses, "
+        "socket errors, timeouts."
+    )
     ours = [(t, m) for t in ("our_pixel", "our_click") for m in ("one", "rot")]
     lost = sum(stats[k]["lost"] for k in ours)
     retries_rot = sum(stats[(t, "rot")]["retries"] for t in ("our_pixel", "our_click"))
@@ -258,13 +326,15 @@ def format_load(stats):
     lines.append(
         f"  TARGETS: our pixel & click >= 1.00x floor in (i) and (ii): worst {worst:.2f}x "
         f"{verdict(worst >= 1.0)}; lost events 0: {lost} {verdict(lost == 0)}; "
-        f"retries 0 in (ii): {retries_rot} {verdict(retries_rot == 0)}")
+        f"retries 0 in (ii): {retries_rot} {verdict(retries_rot == 0)}"
+    )
     return lines, ratios, lost, retries_rot
 
 
 # ---------------------------------------------------------------------------
 # Parts 2 and 3
 # ---------------------------------------------------------------------------
+
 
 def run_send():
     """Best time per mode over SEND_ROUNDS alternated calls: without the addon, then with it
@@ -285,35 +355,48 @@ def run_send():
 
 def format_send(send):
     modes = send["modes"]
-    lines = ["", f"2. SEND PATH: one mail.mail to {send['recipients']} recipient partners, "
-                 f"{send['links']} links each (SMTP captured), best of {SEND_ROUNDS} alternated rounds",
-             f"{'mode':<28}{'total s':>9}{'ms/recipient':>14}{'emails':>8}{'tracked sends':>15}{'vs off':>8}"]
+    lines = [
+        "",
+        f"2. SEND PATH: one mail.mail to {send['recipients']} recipient partners, "
+        f"{send['links']} links each (SMTP captured), best of {SEND_ROUNDS} alternated rounds",
+        f"{'mode':<28}{'total s':>9}{'ms/recipient':>14}{'emails':>8}{'tracked sends':>15}{'vs off':>8}",
+    ]
     lines.append("-" * len(lines[-1]))
     off = modes.get("off") or modes["no addon"]
     for label in ("no addon", "off", "on"):
         mode = modes.get(label)
         if not mode:
             continue
-        title = {"no addon": "Odoo without the addon", "off": "addon, tracking off",
-                 "on": "addon, tracking on"}[label]
-        lines.append(f"{title:<28}{mode['seconds']:>9.2f}{mode['ms_per_recipient']:>14.2f}{mode['sent']:>8}"
-                     f"{mode['tracked']:>15}{mode['seconds'] / off['seconds']:>7.2f}x")
+        title = {
+            "no addon": "Odoo without the addon",
+            "off": "addon, tracking off",
+            "on": "addon, tracking on",
+        }[label]
+        lines.append(
+            f"{title:<28}{mode['seconds']:>9.2f}{mode['ms_per_recipient']:>14.2f}{mode['sent']:>8}"
+            f"{mode['tracked']:>15}{mode['seconds'] / off['seconds']:>7.2f}x"
+        )
     ratio = modes["on"]["seconds"] / off["seconds"]
     ratio_bare = modes["on"]["seconds"] / modes["no addon"]["seconds"]
-    lines.append(f"  TARGETS: tracking on <= 1.25x off: {ratio:.2f}x {verdict(ratio <= 1.25)} "
-                 f"(on vs Odoo without the addon: {ratio_bare:.2f}x)")
+    lines.append(
+        f"  TARGETS: tracking on <= 1.25x off: {ratio:.2f}x {verdict(ratio <= 1.25)} "
+        f"(on vs Odoo without the addon: {ratio_bare:.2f}x)"
+    )
     return lines, ratio, ratio_bare
 
 
 def format_page(page):
     counts = page["counts"]
-    lines = ["", f"3. EMAILS PAGE AT SCALE: partner with {counts['partner_email_send']} sends, "
-                 f"{counts['partner_email_click']} clicks, {counts['partner_email_open']} opens, "
-                 f"{counts['partner_connection_note']} notes (SQL, {page['generation_s']:.0f}s) vs an empty "
-                 f"partner (and a small one: {page['small_sends']} sends);",
-             "   admin user, RPCs as the web client sends them, best of up to 5 cold-ORM-cache calls",
-             f"{'step':<48}{'empty ms':>9}{'small ms':>9}{'big ms':>10}{'big/empty':>10}"
-             f"{'empty q':>8}{'small q':>8}{'big q':>7}{'big ids':>8}{'big KB':>7}"]
+    lines = [
+        "",
+        f"3. EMAILS PAGE AT SCALE: partner with {counts['partner_email_send']} sends, "
+        f"{counts['partner_email_click']} clicks, {counts['partner_email_open']} opens, "
+        f"{counts['partner_connection_note']} notes (SQL, {page['generation_s']:.0f}s) vs an empty "
+        f"partner (and a small one: {page['small_sends']} sends);",
+        "   admin user, RPCs as the web client sends them, best of up to 5 cold-ORM-cache calls",
+        f"{'step':<48}{'empty ms':>9}{'small ms':>9}{'big ms':>10}{'big/empty':>10}"
+        f"{'empty q':>8}{'small q':>8}{'big q':>7}{'big ids':>8}{'big KB':>7}",
+    ]
     lines.append("-" * len(lines[-1]))
     worst_time = 0.0
     growing = []
@@ -334,19 +417,28 @@ def format_page(page):
             f"{step:<48}{empty['ms']:>9.1f}{small['ms']:>9.1f}{over + format(big['ms'], '.1f'):>10}"
             f"{over + format(time_ratio, '.1f') + 'x':>10}{empty['queries']:>8}{small['queries']:>8}"
             f"{over + str(big['queries']):>7}{'?' if over else big['ids']:>8}"
-            f"{'?' if over else format(big['kb'], '.0f'):>7}")
-    lines.append("  a tab whose x2many is in the form specification was loaded by the form's web_read "
-                 "(shown: that field's part alone);")
+            f"{'?' if over else format(big['kb'], '.0f'):>7}"
+        )
+    lines.append(
+        "  a tab whose x2many is in the form specification was loaded by the form's web_read "
+        "(shown: that field's part alone);"
+    )
     lines.append("  a lazy tab is measured as the web_search_read (limit 40) the client sends when it opens;")
-    lines.append("  click a sent email: selects the partner's latest send (the empty partner, having none, "
-                 "clears the selection);")
-    lines.append("  big ids / KB: x2many ids and JSON size of the answer for the big partner; "
-                 f"'>' = abandoned after {page['timeout_s']:.0f}s.")
+    lines.append(
+        "  click a sent email: selects the partner's latest send (the empty partner, having none, "
+        "clears the selection);"
+    )
+    lines.append(
+        "  big ids / KB: x2many ids and JSON size of the answer for the big partner; "
+        f"'>' = abandoned after {page['timeout_s']:.0f}s."
+    )
     if not page["has_emails_page"]:
         lines.append("  WARNING: the partner form has no page named email_history")
-    lines.append(f"  TARGETS: big <= 2x empty: worst {worst_time:.1f}x {verdict(worst_time <= 2.0)}; "
-                 f"query count not growing with history (big <= small): "
-                 f"{'growing in ' + ', '.join(growing) if growing else 'flat'} {verdict(not growing)}")
+    lines.append(
+        f"  TARGETS: big <= 2x empty: worst {worst_time:.1f}x {verdict(worst_time <= 2.0)}; "
+        f"query count not growing with history (big <= small): "
+        f"{'growing in ' + ', '.join(growing) if growing else 'flat'} {verdict(not growing)}"
+    )
     return lines, worst_time, len(growing)
 
 
@@ -363,8 +455,11 @@ def main():
     results = {}
     try:
         prepare_databases()
-        print(f"make bench: {os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}, "
-              f"load average {os.getloadavg()[0]:.1f} before the load", flush=True)
+        print(
+            f"make bench: {os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}, "
+            f"load average {os.getloadavg()[0]:.1f} before the load",
+            flush=True,
+        )
         _setup, stats = run_load()
         load_lines, ratios, lost, retries_rot = format_load(stats)
         print("\n".join(load_lines), flush=True)
@@ -381,12 +476,17 @@ def main():
             json.dump(results, f, indent=1, default=str)
         if not KEEP:
             drop_databases()
-    summary = " ".join(f"{t}({'i' if m == 'one' else 'ii'})={r:.2f}x" for (t, m), r in ratios.items()
-                       if t not in ("floor", "bare"))
-    print(f"\nSUMMARY vs floor: {summary} | lost={lost} retries(ii)={retries_rot} | "
-          f"send on/off={send_ratio:.2f}x on/no-addon={send_ratio_bare:.2f}x | "
-          f"page big/empty time={page_time:.1f}x steps with growing queries={page_growing} | "
-          f"{time.time() - started:.0f}s")
+    summary = " ".join(
+        f"{t}({'i' if m == 'one' else 'ii'})={r:.2f}x"
+        for (t, m), r in ratios.items()
+        if t not in ("floor", "bare")
+    )
+    print(
+        f"\nSUMMARY vs floor: {summary} | lost={lost} retries(ii)={retries_rot} | "
+        f"send on/off={send_ratio:.2f}x on/no-addon={send_ratio_bare:.2f}x | "
+        f"page big/empty time={page_time:.1f}x steps with growing queries={page_growing} | "
+        f"{time.time() - started:.0f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 
 Bench tooling only: never imported by Odoo. A command-line tool: it prints its results.
 """
+
 # pylint: disable=print-used
 import json
 import logging
@@ -50,11 +51,17 @@ _logger = logging.getLogger("bench")
 
 
 def open_env(dbname, addons_path):
-    config.parse_config([
-        "-d", dbname, f"--addons-path={addons_path}", "--log-level=warn",
-        "--http-interface=127.0.0.1", "--max-cron-threads=0",
-        *([f"--data-dir={os.environ['BENCH_DATA_DIR']}"] if os.environ.get("BENCH_DATA_DIR") else []),
-    ])
+    config.parse_config(
+        [
+            "-d",
+            dbname,
+            f"--addons-path={addons_path}",
+            "--log-level=warn",
+            "--http-interface=127.0.0.1",
+            "--max-cron-threads=0",
+            *([f"--data-dir={os.environ['BENCH_DATA_DIR']}"] if os.environ.get("BENCH_DATA_DIR") else []),
+        ]
+    )
     odoo.netsvc.init_logger()
     registry = odoo.modules.registry.Registry(dbname)
     return registry.cursor()
@@ -64,40 +71,53 @@ def open_env(dbname, addons_path):
 # Part 1: targets for wrk
 # ---------------------------------------------------------------------------
 
+
 def task_load_setup(env, out_dir):
     """Create 1,000 sends of a mailing (our routes, which also update the mailing's traces),
     1,000 other mailing traces (Odoo's pixel) and 1,000 link trackers (Odoo's /r/), and write
     one file of request paths per target."""
-    partners = env["res.partner"].create([
-        {"name": f"Bench Load {i}", "email": f"load{i}@bench.example.com"} for i in range(LOAD_TOKENS)
-    ])
-    mailing = env["mailing.mailing"].create({
-        "subject": "Bench mailing",
-        "body_html": "<p>Bench</p>",
-        "mailing_model_id": env["ir.model"]._get_id("res.partner"),
-    })
+    partners = env["res.partner"].create(
+        [{"name": f"Bench Load {i}", "email": f"load{i}@bench.example.com"} for i in range(LOAD_TOKENS)]
+    )
+    mailing = env["mailing.mailing"].create(
+        {
+            "subject": "Bench mailing",
+            "body_html": "<p>Bench</p>",
+            "mailing_model_id": env["ir.model"]._get_id("res.partner"),
+        }
+    )
     # mail.mail ids of the emails (deleted once sent, as Odoo does): ours, then Odoo's pixel's
     our_mail_ids = range(20_000_001, 20_000_001 + LOAD_TOKENS)
     mail_ids = range(10_000_001, 10_000_001 + LOAD_TOKENS)
-    env["mailing.trace"].create([{
-        "mass_mailing_id": mailing.id,
-        "model": "res.partner",
-        "res_id": partner.id,
-        "email": partner.email,
-        "trace_status": "sent",
-        "mail_mail_id_int": mail_id,
-    } for mail_range in (our_mail_ids, mail_ids)
-        for partner, mail_id in zip(partners, mail_range, strict=True)])
-    sends = env["partner.email.send"].create([{
-        "partner_id": partner.id,
-        "campaign_id": mailing.campaign_id.id,
-        "subject": mailing.subject,
-        "email_to": partner.email,
-        "state": "sent",
-        "connection_type": "campaign",
-        "mail_mail_id": mail_id,
-        "link_urls": [f"https://example.com/offer/{partner.id}", "https://example.com/"],
-    } for partner, mail_id in zip(partners, our_mail_ids, strict=True)])
+    env["mailing.trace"].create(
+        [
+            {
+                "mass_mailing_id": mailing.id,
+                "model": "res.partner",
+                "res_id": partner.id,
+                "email": partner.email,
+                "trace_status": "sent",
+                "mail_mail_id_int": mail_id,
+            }
+            for mail_range in (our_mail_ids, mail_ids)
+            for partner, mail_id in zip(partners, mail_range, strict=True)
+        ]
+    )
+    sends = env["partner.email.send"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "campaign_id": mailing.campaign_id.id,
+                "subject": mailing.subject,
+                "email_to": partner.email,
+                "state": "sent",
+                "connection_type": "campaign",
+                "mail_mail_id": mail_id,
+                "link_urls": [f"https://example.com/offer/{partner.id}", "https://example.com/"],
+            }
+            for partner, mail_id in zip(partners, our_mail_ids, strict=True)
+        ]
+    )
     env.flush_all()
     paths = {
         "our_pixel": [f"/email_history/o/{send._get_open_token()}.gif" for send in sends],
@@ -108,9 +128,9 @@ def task_load_setup(env, out_dir):
         f"/mail/track/{mail_id}/{MailMail._generate_mail_recipient_token(mail_id)}/blank.gif"
         for mail_id in mail_ids
     ]
-    trackers = env["link.tracker"].create([
-        {"url": f"https://example.com/odoo/{i}", "title": f"Bench {i}"} for i in range(LOAD_TOKENS)
-    ])
+    trackers = env["link.tracker"].create(
+        [{"url": f"https://example.com/odoo/{i}", "title": f"Bench {i}"} for i in range(LOAD_TOKENS)]
+    )
     paths["odoo_r"] = [f"/r/{tracker.code}" for tracker in trackers]
     env.cr.commit()
 
@@ -130,6 +150,7 @@ def write_lines(path, lines):
 # ---------------------------------------------------------------------------
 # Part 2: send path
 # ---------------------------------------------------------------------------
+
 
 class CapturingSMTP:
     """Stands for smtplib.SMTP, like Odoo's own mail tests: the message is
@@ -175,9 +196,12 @@ def captured_smtp():
 def send_body(links):
     anchors = "".join(
         f'<p>Paragraph {k}: <a href="https://example.com/page/{k}?ref=bench">Offer {k}</a></p>'
-        for k in range(links))
-    return ("<html><body><div><h1>Bench newsletter</h1>"
-            f"{anchors}<p><a href='mailto:info@example.com'>mail us</a></p></div></body></html>")
+        for k in range(links)
+    )
+    return (
+        "<html><body><div><h1>Bench newsletter</h1>"
+        f"{anchors}<p><a href='mailto:info@example.com'>mail us</a></p></div></body></html>"
+    )
 
 
 def tracking_modes(env):
@@ -194,12 +218,14 @@ def set_tracking(env, enabled):
 
 
 def time_one_send(env, partners, body):
-    mail = env["mail.mail"].create({
-        "subject": "Bench send",
-        "email_from": "bench@example.com",
-        "body_html": body,
-        "recipient_ids": [(6, 0, partners.ids)],
-    })
+    mail = env["mail.mail"].create(
+        {
+            "subject": "Bench send",
+            "email_from": "bench@example.com",
+            "body_html": body,
+            "recipient_ids": [(6, 0, partners.ids)],
+        }
+    )
     env.flush_all()
     CapturingSMTP.sent = 0
     start = time.perf_counter()
@@ -207,17 +233,22 @@ def time_one_send(env, partners, body):
     env.flush_all()
     elapsed = time.perf_counter() - start
     sent = CapturingSMTP.sent
-    tracked = (env["partner.email.send"].search_count([("mail_mail_id", "=", mail.id)])
-               if "partner.email.send" in env else 0)
+    tracked = (
+        env["partner.email.send"].search_count([("mail_mail_id", "=", mail.id)])
+        if "partner.email.send" in env
+        else 0
+    )
     return elapsed, sent, tracked
 
 
 def task_send(env):
     """One timed send per tracking mode (after a small warm-up send per mode)."""
-    partners = env["res.partner"].create([
-        {"name": f"Bench Recipient {i}", "email": f"rcpt{i}@bench.example.com"}
-        for i in range(SEND_RECIPIENTS)
-    ])
+    partners = env["res.partner"].create(
+        [
+            {"name": f"Bench Recipient {i}", "email": f"rcpt{i}@bench.example.com"}
+            for i in range(SEND_RECIPIENTS)
+        ]
+    )
     env.cr.commit()
     body = send_body(SEND_LINKS)
     modes = {}
@@ -229,8 +260,12 @@ def task_send(env):
                 elapsed, sent, tracked = time_one_send(env, recipients, body)
                 env.cr.rollback()
                 if timed:
-                    modes[label] = {"seconds": elapsed, "sent": sent, "tracked": tracked,
-                                    "ms_per_recipient": 1000 * elapsed / len(recipients)}
+                    modes[label] = {
+                        "seconds": elapsed,
+                        "sent": sent,
+                        "tracked": tracked,
+                        "ms_per_recipient": 1000 * elapsed / len(recipients),
+                    }
     return {"recipients": SEND_RECIPIENTS, "links": SEND_LINKS, "modes": modes}
 
 
@@ -239,8 +274,13 @@ def task_send(env):
 # ---------------------------------------------------------------------------
 
 FILLERS = {
-    "integer": "g", "bigint": "g", "numeric": "g", "double precision": "g",
-    "boolean": "false", "jsonb": "'{}'::jsonb", "date": "now()::date",
+    "integer": "g",
+    "bigint": "g",
+    "numeric": "g",
+    "double precision": "g",
+    "boolean": "false",
+    "jsonb": "'{}'::jsonb",
+    "date": "now()::date",
     "timestamp without time zone": "now() at time zone 'UTC'",
 }
 
@@ -248,20 +288,25 @@ FILLERS = {
 def insert_generated(cr, table, values, series):
     """INSERT ... SELECT over generate_series; NOT NULL columns the bench does not know
     (added later to the model) get a unique filler so the insert keeps working."""
-    cr.execute("""
+    cr.execute(
+        """
         SELECT column_name, data_type FROM information_schema.columns
          WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL
-    """, [table])
+    """,
+        [table],
+    )
     for column, data_type in cr.fetchall():
         if column not in values:
             values[column] = FILLERS.get(data_type, "md5(random()::text || g::text)")
-    cr.execute(SQL(
-        "INSERT INTO %s (%s) SELECT %s FROM generate_series(1, %s) g",
-        SQL.identifier(table),
-        SQL(", ").join(SQL.identifier(column) for column in values),
-        SQL(", ").join(SQL(expression) for expression in values.values()),  # the bench's own SQL
-        series,
-    ))
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM generate_series(1, %s) g",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(column) for column in values),
+            SQL(", ").join(SQL(expression) for expression in values.values()),  # the bench's own SQL
+            series,
+        )
+    )
 
 
 def generate_history(env, partner, campaign, sends):
@@ -275,51 +320,77 @@ def generate_history(env, partner, campaign, sends):
         _logger.info("not a superuser: foreign keys are checked while generating (slower)")
     now = "(now() at time zone 'UTC')"
     log = {"create_uid": "1", "write_uid": "1", "create_date": now, "write_date": now}
-    insert_generated(cr, "partner_email_send", {
-        "partner_id": str(partner.id),
-        "campaign_id": str(campaign.id),
-        "subject": "'Bench history ' || g",
-        "email_to": f"'{partner.email}'",
-        "sent_at": f"{now} - g * interval '5 minutes'",
-        "opened_at": f"CASE WHEN mod(g, 2) = 0 THEN {now} - g * interval '5 minutes' + interval '1 hour' END",
-        "state": "CASE WHEN mod(g, 50) = 0 THEN 'failed' ELSE 'sent' END",
-        "failure_reason": "CASE WHEN mod(g, 50) = 0 THEN '550 5.1.1 <x@example.com>: User unknown' END",
-        "connection_type": "'campaign'",
-        "link_urls": "'[\"https://example.com/a\", \"https://example.com/b\"]'::jsonb",
-        **log,
-    }, sends)
-    cr.execute("SELECT min(id), max(id), count(*) FROM partner_email_send WHERE partner_id = %s",
-               [partner.id])
+    insert_generated(
+        cr,
+        "partner_email_send",
+        {
+            "partner_id": str(partner.id),
+            "campaign_id": str(campaign.id),
+            "subject": "'Bench history ' || g",
+            "email_to": f"'{partner.email}'",
+            "sent_at": f"{now} - g * interval '5 minutes'",
+            "opened_at": (
+                f"CASE WHEN mod(g, 2) = 0 THEN {now} - g * interval '5 minutes' + interval '1 hour' END"
+            ),
+            "state": "CASE WHEN mod(g, 50) = 0 THEN 'failed' ELSE 'sent' END",
+            "failure_reason": "CASE WHEN mod(g, 50) = 0 THEN '550 5.1.1 <x@example.com>: User unknown' END",
+            "connection_type": "'campaign'",
+            "link_urls": '\'["https://example.com/a", "https://example.com/b"]\'::jsonb',
+            **log,
+        },
+        sends,
+    )
+    cr.execute(
+        "SELECT min(id), max(id), count(*) FROM partner_email_send WHERE partner_id = %s", [partner.id]
+    )
     first, last, count = cr.fetchone()
     assert last - first + 1 == count == sends, "generated sends are not contiguous"
     send_of = f"({first} + (g - 1) / {PAGE_CLICKS_PER_SEND})"
-    insert_generated(cr, "partner_email_click", {
-        "send_id": send_of,
-        "partner_id": str(partner.id),
-        "campaign_id": str(campaign.id),
-        "url": "CASE WHEN mod(g, 2) = 0 THEN 'https://example.com/a' ELSE 'https://example.com/b' END",
-        "clicked_at": (f"{now} - ((g - 1) / {PAGE_CLICKS_PER_SEND}) * interval '5 minutes'"
-                       " + interval '2 hours'"),
-        **log,
-    }, sends * PAGE_CLICKS_PER_SEND)
-    insert_generated(cr, "partner_email_open", {
-        "send_id": f"({first} + (g - 1) * 2 + 1)",
-        "opened_at": f"{now} - g * interval '10 minutes'",
-    }, sends // 2)
-    insert_generated(cr, "partner_connection_note", {
-        "partner_id": str(partner.id),
-        "date": f"{now} - g * interval '5 minutes'",
-        "direction": "'sent'",
-        "connection_type": "'campaign'",
-        "title": "'Bench history ' || g",
-        "send_id": f"({last} - g + 1)",
-        **log,
-    }, sends)
+    insert_generated(
+        cr,
+        "partner_email_click",
+        {
+            "send_id": send_of,
+            "partner_id": str(partner.id),
+            "campaign_id": str(campaign.id),
+            "url": "CASE WHEN mod(g, 2) = 0 THEN 'https://example.com/a' ELSE 'https://example.com/b' END",
+            "clicked_at": (
+                f"{now} - ((g - 1) / {PAGE_CLICKS_PER_SEND}) * interval '5 minutes' + interval '2 hours'"
+            ),
+            **log,
+        },
+        sends * PAGE_CLICKS_PER_SEND,
+    )
+    insert_generated(
+        cr,
+        "partner_email_open",
+        {
+            "send_id": f"({first} + (g - 1) * 2 + 1)",
+            "opened_at": f"{now} - g * interval '10 minutes'",
+        },
+        sends // 2,
+    )
+    insert_generated(
+        cr,
+        "partner_connection_note",
+        {
+            "partner_id": str(partner.id),
+            "date": f"{now} - g * interval '5 minutes'",
+            "direction": "'sent'",
+            "connection_type": "'campaign'",
+            "title": "'Bench history ' || g",
+            "send_id": f"({last} - g + 1)",
+            **log,
+        },
+        sends,
+    )
 
 
 def x2many_spec(comodel, subview, field_node):
-    spec = {"fields": view_fields_spec(comodel, subview),
-            "limit": int(subview.get("limit") or CLIENT_X2MANY_LIMIT)}
+    spec = {
+        "fields": view_fields_spec(comodel, subview),
+        "limit": int(subview.get("limit") or CLIENT_X2MANY_LIMIT),
+    }
     if subview.get("default_order"):
         spec["order"] = subview.get("default_order")
     if field_node.get("context"):
@@ -401,8 +472,13 @@ def measure(env, func):
         except CallTimeout:
             env.cr.rollback()
             env.invalidate_all()
-            return {"ms": 1000 * PAGE_CALL_TIMEOUT, "queries": env.cr.sql_log_count - count0,
-                    "kb": 0, "ids": 0, "timeout": True}
+            return {
+                "ms": 1000 * PAGE_CALL_TIMEOUT,
+                "queries": env.cr.sql_log_count - count0,
+                "kb": 0,
+                "ids": 0,
+                "timeout": True,
+            }
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         elapsed = time.perf_counter() - start
@@ -411,8 +487,12 @@ def measure(env, func):
         spent += elapsed
         if spent > PAGE_TIME_BUDGET:
             break
-    return {"ms": 1000 * best, "queries": queries, "kb": len(json.dumps(result, default=str)) / 1024,
-            "ids": count_x2many_ids(result)}
+    return {
+        "ms": 1000 * best,
+        "queries": queries,
+        "kb": len(json.dumps(result, default=str)) / 1024,
+        "ids": count_x2many_ids(result),
+    }
 
 
 def count_x2many_ids(result):
@@ -432,22 +512,31 @@ def page_steps(env, arch, spec):
     partner_fields = env["res.partner"]._fields
     steps = [{"step": "form", "kind": "web_read", "field": None, "spec": spec}]
     for page_name, model in SUBTABS.items():
-        nodes = [node for node in arch.xpath(f"//page[@name='{page_name}']//field")
-                 if getattr(partner_fields.get(node.get("name")), "comodel_name", None) == model
-                 and partner_fields[node.get("name")].type in ("one2many", "many2many")]
+        nodes = [
+            node
+            for node in arch.xpath(f"//page[@name='{page_name}']//field")
+            if getattr(partner_fields.get(node.get("name")), "comodel_name", None) == model
+            and partner_fields[node.get("name")].type in ("one2many", "many2many")
+        ]
         fname = nodes[0].get("name") if nodes else None
         if fname and spec.get(fname, {}).get("fields"):
-            steps.append({"step": page_name, "kind": "web_read", "field": fname,
-                          "spec": {fname: spec[fname]}})
+            steps.append(
+                {"step": page_name, "kind": "web_read", "field": fname, "spec": {fname: spec[fname]}}
+            )
             continue
         lists = nodes[0].xpath("./list") if nodes else []
-        sub = (x2many_spec(env[model], lists[0], nodes[0]) if lists
-               else {"fields": {"display_name": {}}, "limit": CLIENT_X2MANY_LIMIT})
-        steps.append({"step": page_name, "kind": "web_search_read", "field": fname, "model": model,
-                      "spec": sub})
+        sub = (
+            x2many_spec(env[model], lists[0], nodes[0])
+            if lists
+            else {"fields": {"display_name": {}}, "limit": CLIENT_X2MANY_LIMIT}
+        )
+        steps.append(
+            {"step": page_name, "kind": "web_search_read", "field": fname, "model": model, "spec": sub}
+        )
     if SELECTED_SEND_FIELD in spec:
-        steps.append({"step": "select a send", "kind": "onchange", "field": SELECTED_SEND_FIELD,
-                      "spec": spec})
+        steps.append(
+            {"step": "select a send", "kind": "onchange", "field": SELECTED_SEND_FIELD, "spec": spec}
+        )
     return steps
 
 
@@ -457,46 +546,82 @@ def step_call(partner, step, selected_send_id):
     if step["kind"] == "web_read":
         return lambda: partner.web_read(spec)
     if step["kind"] == "onchange":
-        return lambda: partner.onchange(
-            {SELECTED_SEND_FIELD: selected_send_id}, [SELECTED_SEND_FIELD], spec)
+        return lambda: partner.onchange({SELECTED_SEND_FIELD: selected_send_id}, [SELECTED_SEND_FIELD], spec)
     return lambda: partner.env[step["model"]].web_search_read(
-        [("partner_id", "=", partner.id)], spec["fields"], limit=spec["limit"],
-        order=spec.get("order"), count_limit=10001)
+        [("partner_id", "=", partner.id)],
+        spec["fields"],
+        limit=spec["limit"],
+        order=spec.get("order"),
+        count_limit=10001,
+    )
 
 
 def history_counts(cr, partner):
-    cr.execute("""
+    cr.execute(
+        """
         SELECT (SELECT count(*) FROM partner_email_send WHERE partner_id = %(id)s),
                (SELECT count(*) FROM partner_email_click WHERE partner_id = %(id)s),
                (SELECT count(*) FROM partner_email_open o
                   JOIN partner_email_send s ON s.id = o.send_id WHERE s.partner_id = %(id)s),
                (SELECT count(*) FROM partner_connection_note WHERE partner_id = %(id)s)
-    """, {"id": partner.id})
-    return dict(zip(("partner_email_send", "partner_email_click", "partner_email_open",
-                     "partner_connection_note"), cr.fetchone(), strict=True))
+    """,
+        {"id": partner.id},
+    )
+    return dict(
+        zip(
+            ("partner_email_send", "partner_email_click", "partner_email_open", "partner_connection_note"),
+            cr.fetchone(),
+            strict=True,
+        )
+    )
 
 
 def task_page(env):
     sudo_env = env(su=True)
     campaign = sudo_env["utm.campaign"].create({"name": "Bench Campaign"})
-    partners = dict(zip(PAGE_PARTNERS, sudo_env["res.partner"].create([
-        {"name": f"Bench History {label}", "email": f"{label}@bench.example.com"}
-        for label in PAGE_PARTNERS
-    ]), strict=True))
+    partners = dict(
+        zip(
+            PAGE_PARTNERS,
+            sudo_env["res.partner"].create(
+                [
+                    {"name": f"Bench History {label}", "email": f"{label}@bench.example.com"}
+                    for label in PAGE_PARTNERS
+                ]
+            ),
+            strict=True,
+        )
+    )
     start = time.perf_counter()
     generate_history(sudo_env, partners["big"], campaign, PAGE_SENDS)
     generate_history(sudo_env, partners["small"], campaign, SMALL_SENDS)
     env.cr.commit()
     # what autovacuum does in production after such inserts: statistics and visibility map
-    subprocess.run(["psql", "-q", "-d", env.cr.dbname, "-c", "VACUUM ANALYZE partner_email_send, "
-                    "partner_email_click, partner_email_open, partner_connection_note"], check=True)
+    subprocess.run(
+        [
+            "psql",
+            "-q",
+            "-d",
+            env.cr.dbname,
+            "-c",
+            "VACUUM ANALYZE partner_email_send, "
+            "partner_email_click, partner_email_open, partner_connection_note",
+        ],
+        check=True,
+    )
     generation = time.perf_counter() - start
 
     admin = sudo_env.ref("base.user_admin")
-    user_env = odoo.api.Environment(env.cr, admin.id, {
-        "lang": "en_US", "tz": "UTC", "uid": admin.id, "allowed_company_ids": [admin.company_id.id],
-        "bin_size": True,
-    })
+    user_env = odoo.api.Environment(
+        env.cr,
+        admin.id,
+        {
+            "lang": "en_US",
+            "tz": "UTC",
+            "uid": admin.id,
+            "allowed_company_ids": [admin.company_id.id],
+            "bin_size": True,
+        },
+    )
     spec, arch, has_page = form_spec(user_env)
     rows = []
     for step in page_steps(user_env, arch, spec):
@@ -507,8 +632,14 @@ def task_page(env):
             call = step_call(user_env["res.partner"].browse(partner.id), step, selected.id)
             row[label] = measure(user_env, call)
         rows.append(row)
-    return {"generation_s": generation, "timeout_s": PAGE_CALL_TIMEOUT, "small_sends": SMALL_SENDS,
-            "counts": history_counts(env.cr, partners["big"]), "rows": rows, "has_emails_page": has_page}
+    return {
+        "generation_s": generation,
+        "timeout_s": PAGE_CALL_TIMEOUT,
+        "small_sends": SMALL_SENDS,
+        "counts": history_counts(env.cr, partners["big"]),
+        "rows": rows,
+        "has_emails_page": has_page,
+    }
 
 
 def main():

@@ -32,7 +32,8 @@ class MailMail(models.Model):
 
     def _prepare_outgoing_list(self, mail_server=False, doc_to_followers=None):
         email_list = super()._prepare_outgoing_list(
-            mail_server=mail_server, doc_to_followers=doc_to_followers)
+            mail_server=mail_server, doc_to_followers=doc_to_followers
+        )
         tracked = [values for values in email_list if self._email_history_is_tracked(values)]
         if not tracked:
             return email_list
@@ -49,15 +50,17 @@ class MailMail(models.Model):
             values["body"] = body
         return email_list
 
-    def _postprocess_sent_message(self, success_pids, success_emails, failure_reason=False,
-                                  failure_type=None):
+    def _postprocess_sent_message(
+        self, success_pids, success_emails, failure_reason=False, failure_type=None
+    ):
         try:
             with self.env.cr.savepoint():
                 self._email_history_set_outcome(success_pids, failure_reason, failure_type)
         except Exception:
             _logger.exception("Email history: could not record the outcome of mail.mail %s", self.ids)
         return super()._postprocess_sent_message(
-            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type)
+            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
+        )
 
     def _email_history_is_tracked(self, email_values):
         partner = email_values.get("partner_id")
@@ -68,15 +71,25 @@ class MailMail(models.Model):
         ``[(email_values, tracked_body)]`` for the bodies that tracking changed."""
         self.ensure_one()
         connection_type, campaign = self.env["partner.email.connection.type"]._classify_mail(self)
-        sends = self.env["partner.email.send"].sudo()._create_with_notes([{
-            "partner_id": values["partner_id"].id,
-            "campaign_id": campaign.id,
-            "subject": self.subject,
-            "email_to": values.get("email_to_raw") or values["partner_id"].email,
-            "connection_type": connection_type,
-            "mail_mail_id": self.id,
-            "mail_message_id": self.mail_message_id.id,
-        } for values in email_values_list], mail_message_id=self.mail_message_id.id)
+        sends = (
+            self.env["partner.email.send"]
+            .sudo()
+            ._create_with_notes(
+                [
+                    {
+                        "partner_id": values["partner_id"].id,
+                        "campaign_id": campaign.id,
+                        "subject": self.subject,
+                        "email_to": values.get("email_to_raw") or values["partner_id"].email,
+                        "connection_type": connection_type,
+                        "mail_mail_id": self.id,
+                        "mail_message_id": self.mail_message_id.id,
+                    }
+                    for values in email_values_list
+                ],
+                mail_message_id=self.mail_message_id.id,
+            )
+        )
         if not self._email_history_tracking_enabled():
             return []
 
@@ -90,7 +103,8 @@ class MailMail(models.Model):
                 values["body"],
                 f"{base_url}{OPEN_PATH}{make_token(secret, OPEN, send.id)}.gif",
                 lambda index, send_id=send.id: (
-                    f"{base_url}{CLICK_PATH}{make_token(secret, CLICK, send_id, index)}"),
+                    f"{base_url}{CLICK_PATH}{make_token(secret, CLICK, send_id, index)}"
+                ),
                 unwrap=unwrap,
                 drop_images=drop_images,
             )
@@ -140,8 +154,11 @@ class MailMail(models.Model):
     def _email_history_set_outcome(self, success_pids, failure_reason, failure_type):
         if not any(self.recipient_ids.mapped("partner_share")):
             return  # no contact among the recipients: nothing was recorded
-        sends = self.env["partner.email.send"].sudo().search([
-            ("mail_mail_id", "in", self.ids), ("state", "=", "outgoing")])
+        sends = (
+            self.env["partner.email.send"]
+            .sudo()
+            .search([("mail_mail_id", "in", self.ids), ("state", "=", "outgoing")])
+        )
         if not sends:
             return
         delivered_ids = {getattr(partner, "id", partner) for partner in success_pids}
@@ -151,4 +168,3 @@ class MailMail(models.Model):
             failed = (sends - delivered).filtered(lambda send, mail=mail: send.mail_mail_id == mail.id)
             if failed:
                 failed._mark_failed(with_server_reply(failure_reason or mail.failure_reason or failure_type))
-

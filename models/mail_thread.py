@@ -19,7 +19,8 @@ class MailThread(models.AbstractModel):
                     self._email_history_note_received(message_dict, routes[0][0])
             except Exception:
                 _logger.exception(
-                    "Email history: could not note the email %s received", message_dict.get("message_id"))
+                    "Email history: could not note the email %s received", message_dict.get("message_id")
+                )
         return thread_id
 
     @api.model
@@ -27,15 +28,26 @@ class MailThread(models.AbstractModel):
         author = self.env["res.partner"].sudo().browse(message_dict.get("author_id")).exists()
         if not author or not author.partner_share:
             return
-        message = self.env["mail.message"].sudo().search([
-            ("message_id", "=", message_dict.get("message_id")),
-            ("message_type", "=", "email"),
-        ], limit=1) if message_dict.get("message_id") else self.env["mail.message"]
-        self.env["partner.connection.note"].sudo().create({
-            "partner_id": author.id,
-            "date": message_dict.get("date") or fields.Datetime.now(),
-            "direction": "received",
-            "connection_type": self.env["partner.email.connection.type"]._classify_received(model_name),
-            "title": message_dict.get("subject"),
-            "mail_message_id": message.id,
-        })
+        message = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("message_id", "=", message_dict.get("message_id")),
+                    ("message_type", "=", "email"),
+                ],
+                limit=1,
+            )
+            if message_dict.get("message_id")
+            else self.env["mail.message"]
+        )
+        self.env["partner.connection.note"].sudo().create(
+            {
+                "partner_id": author.id,
+                "date": message_dict.get("date") or fields.Datetime.now(),
+                "direction": "received",
+                "connection_type": self.env["partner.email.connection.type"]._classify_received(model_name),
+                "title": message_dict.get("subject"),
+                "mail_message_id": message.id,
+            }
+        )

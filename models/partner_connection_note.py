@@ -16,18 +16,19 @@ class PartnerConnectionNote(models.Model):
     _order = "date desc, id desc"
     _rec_name = "title"
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Contact", required=True, ondelete="cascade")
     date = fields.Datetime(string="Date/Time", required=True, default=fields.Datetime.now)
     direction = fields.Selection(
-        [("sent", "Sent"), ("received", "Received")], string="Sent/Rcvd",
-        required=True, default="sent")
+        [("sent", "Sent"), ("received", "Received")], string="Sent/Rcvd", required=True, default="sent"
+    )
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
     title = fields.Char()
     send_id = fields.Many2one(
-        "partner.email.send", string="Tracked Email", index="btree_not_null", ondelete="set null")
+        "partner.email.send", string="Tracked Email", index="btree_not_null", ondelete="set null"
+    )
     mail_message_id = fields.Many2one(
-        "mail.message", string="Message", index="btree_not_null", ondelete="set null")
+        "mail.message", string="Message", index="btree_not_null", ondelete="set null"
+    )
     opened_at = fields.Datetime(related="send_id.opened_at", string="Opened")
     state = fields.Selection(related="send_id.state")
     failure_reason = fields.Text(related="send_id.failure_reason")

@@ -8,11 +8,12 @@ class PartnerEmailClick(models.Model):
     _rec_name = "url"
 
     send_id = fields.Many2one(
-        "partner.email.send", string="Email", required=True, index=True, ondelete="cascade")
-    partner_id = fields.Many2one(
-        related="send_id.partner_id", string="Contact", store=True)
+        "partner.email.send", string="Email", required=True, index=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(related="send_id.partner_id", string="Contact", store=True)
     campaign_id = fields.Many2one(
-        related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null")
+        related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null"
+    )
     url = fields.Char(string="URL", required=True)
     clicked_at = fields.Datetime(string="Clicked", required=True, default=fields.Datetime.now)
 

@@ -14,14 +14,17 @@ class PartnerEmailConnectionType(models.Model):
     _rec_name = "model_name"
 
     model_name = fields.Char(
-        string="Source Model", required=True,
+        string="Source Model",
+        required=True,
         help="Technical name of the model the email comes from, e.g. sign.request. "
-             "The model does not need to be installed.")
+        "The model does not need to be installed.",
+    )
     connection_type = fields.Selection(CONNECTION_TYPES, required=True)
     active = fields.Boolean(default=True)
 
     _model_name_unique = models.Constraint(
-        "UNIQUE(model_name)", "A source model can have only one connection type.")
+        "UNIQUE(model_name)", "A source model can have only one connection type."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -78,7 +81,4 @@ class PartnerEmailConnectionType(models.Model):
     @api.model
     @tools.ormcache()
     def _get_mapping(self):
-        return {
-            record.model_name: record.connection_type
-            for record in self.sudo().search([])
-        }
+        return {record.model_name: record.connection_type for record in self.sudo().search([])}

@@ -42,7 +42,8 @@ class PartnerEmailOpen(models.Model):
     _log_access = False
 
     send_id = fields.Many2one(
-        "partner.email.send", string="Email", required=True, index=True, ondelete="cascade")
+        "partner.email.send", string="Email", required=True, index=True, ondelete="cascade"
+    )
     opened_at = fields.Datetime(string="Opened", required=True, default=fields.Datetime.now)
 
     @api.model

@@ -57,10 +57,8 @@ class PartnerEmailSend(models.Model):
     _description = "Tracked Email Sent to a Contact"
     _order = "sent_at desc, id desc"
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, ondelete="cascade")
-    campaign_id = fields.Many2one(
-        "utm.campaign", index="btree_not_null", ondelete="set null")
+    partner_id = fields.Many2one("res.partner", string="Contact", required=True, ondelete="cascade")
+    campaign_id = fields.Many2one("utm.campaign", index="btree_not_null", ondelete="set null")
     subject = fields.Char()
     email_to = fields.Char(string="Recipient Address")
     sent_at = fields.Datetime(string="Sent", default=fields.Datetime.now)
@@ -68,16 +66,20 @@ class PartnerEmailSend(models.Model):
     open_count = fields.Integer(string="Opens", compute="_compute_open_count")
     click_count = fields.Integer(string="Clicks", compute="_compute_click_count")
     state = fields.Selection(
-        [("outgoing", "Outgoing"), ("sent", "Sent"), ("failed", "Failed")],
-        required=True, default="outgoing")
+        [("outgoing", "Outgoing"), ("sent", "Sent"), ("failed", "Failed")], required=True, default="outgoing"
+    )
     failure_reason = fields.Text(string="Server Response", readonly=True)
     template_id = fields.Many2one("mail.template", ondelete="set null")
     preview_html = fields.Html(
-        string="Preview", compute="_compute_preview_html", sanitize_style=True,
+        string="Preview",
+        compute="_compute_preview_html",
+        sanitize_style=True,
         help="The email's generic content, without the contact's tracking pixel and links: "
-             "the body of its template, else of its message.")
+        "the body of its template, else of its message.",
+    )
     mail_message_id = fields.Many2one(
-        "mail.message", string="Message", index="btree_not_null", ondelete="set null")
+        "mail.message", string="Message", index="btree_not_null", ondelete="set null"
+    )
     mail_mail_id = fields.Integer(string="Outgoing Mail", index="btree_not_null", readonly=True)
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
     link_urls = fields.Json(string="Tracked Links", readonly=True)
@@ -91,8 +93,7 @@ class PartnerEmailSend(models.Model):
     def _compute_display_name(self):
         for send in self:
             subject = send.subject or self.env._("(no subject)")
-            send.display_name = (
-                f"{send.campaign_id.title}: {subject}" if send.campaign_id else subject)
+            send.display_name = f"{send.campaign_id.title}: {subject}" if send.campaign_id else subject
 
     @api.depends("open_ids")
     def _compute_open_count(self):
@@ -111,8 +112,9 @@ class PartnerEmailSend(models.Model):
 
     def _set_event_count(self, event_model, field_name):
         """Set ``field_name`` to the number of ``event_model`` records of each send."""
-        counts = dict(self.env[event_model]._read_group(
-            [("send_id", "in", self.ids)], ["send_id"], ["__count"]))
+        counts = dict(
+            self.env[event_model]._read_group([("send_id", "in", self.ids)], ["send_id"], ["__count"])
+        )
         for send in self:
             send[field_name] = counts.get(send, 0)
 
@@ -120,15 +122,20 @@ class PartnerEmailSend(models.Model):
     def _create_with_notes(self, vals_list, mail_message_id=False):
         """Create sends (state outgoing) and their connection notes (direction sent)."""
         sends = self.create(vals_list)
-        self.env["partner.connection.note"].create([{
-            "partner_id": send.partner_id.id,
-            "date": send.sent_at,
-            "direction": "sent",
-            "connection_type": send.connection_type,
-            "title": send.subject,
-            "send_id": send.id,
-            "mail_message_id": mail_message_id,
-        } for send in sends])
+        self.env["partner.connection.note"].create(
+            [
+                {
+                    "partner_id": send.partner_id.id,
+                    "date": send.sent_at,
+                    "direction": "sent",
+                    "connection_type": send.connection_type,
+                    "title": send.subject,
+                    "send_id": send.id,
+                    "mail_message_id": mail_message_id,
+                }
+                for send in sends
+            ]
+        )
         return sends
 
     def _get_open_token(self):
@@ -155,8 +162,9 @@ class PartnerEmailSend(models.Model):
         return the link's URL, or None when there is no such link (nothing recorded)."""
         now = SQL("(now() AT TIME ZONE 'UTC')")
         mailing_trace = SQL(_CLICK_TRACE_SQL, now=now) if "mailing.trace" in self.env else SQL()
-        self.env.cr.execute(SQL(
-            _CLICK_SQL, send_id=send_id, index=index, now=now, mailing_trace=mailing_trace))
+        self.env.cr.execute(
+            SQL(_CLICK_SQL, send_id=send_id, index=index, now=now, mailing_trace=mailing_trace)
+        )
         row = self.env.cr.fetchone()
         self.env.invalidate_all()
         return row[0] if row else None

@@ -14,32 +14,51 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     email_send_ids = fields.One2many(
-        "partner.email.send", "partner_id", string="Campaign Emails Sent", groups=HISTORY_GROUP)
+        "partner.email.send", "partner_id", string="Campaign Emails Sent", groups=HISTORY_GROUP
+    )
     email_click_ids = fields.One2many(
-        "partner.email.click", "partner_id", string="Links Clicked", groups=HISTORY_GROUP)
+        "partner.email.click", "partner_id", string="Links Clicked", groups=HISTORY_GROUP
+    )
     connection_note_ids = fields.One2many(
-        "partner.connection.note", "partner_id", string="Connection Notes", groups=HISTORY_GROUP)
+        "partner.connection.note", "partner_id", string="Connection Notes", groups=HISTORY_GROUP
+    )
     email_send_count = fields.Integer(
-        string="Emails Sent", compute="_compute_email_send_count", groups=HISTORY_GROUP)
+        string="Emails Sent", compute="_compute_email_send_count", groups=HISTORY_GROUP
+    )
     email_send_count_label = fields.Char(
-        string="Emails Sent Label", compute="_compute_email_send_count_label", groups=HISTORY_GROUP)
+        string="Emails Sent Label", compute="_compute_email_send_count_label", groups=HISTORY_GROUP
+    )
     email_click_count = fields.Integer(
-        string="Links Clicked Count", compute="_compute_email_click_count", groups=HISTORY_GROUP)
+        string="Links Clicked Count", compute="_compute_email_click_count", groups=HISTORY_GROUP
+    )
     connection_note_count = fields.Integer(
-        string="Connection Notes Count", compute="_compute_connection_note_count",
-        groups=HISTORY_GROUP)
+        string="Connection Notes Count", compute="_compute_connection_note_count", groups=HISTORY_GROUP
+    )
     email_page_send_ids = fields.Many2many(
-        "partner.email.send", string="Latest Emails Sent", compute="_compute_email_page_lists",
-        groups=HISTORY_GROUP)
+        "partner.email.send",
+        string="Latest Emails Sent",
+        compute="_compute_email_page_lists",
+        groups=HISTORY_GROUP,
+    )
     email_page_note_ids = fields.Many2many(
-        "partner.connection.note", string="Latest Connection Notes",
-        compute="_compute_email_page_lists", groups=HISTORY_GROUP)
+        "partner.connection.note",
+        string="Latest Connection Notes",
+        compute="_compute_email_page_lists",
+        groups=HISTORY_GROUP,
+    )
     email_selected_send_id = fields.Many2one(
-        "partner.email.send", string="Selected Email", store=False,
-        domain="[('partner_id', '=', id)]", groups=HISTORY_GROUP)
+        "partner.email.send",
+        string="Selected Email",
+        store=False,
+        domain="[('partner_id', '=', id)]",
+        groups=HISTORY_GROUP,
+    )
     email_filtered_click_ids = fields.Many2many(
-        "partner.email.click", string="Links Clicked (filtered)",
-        compute="_compute_email_filtered_click_ids", groups=HISTORY_GROUP)
+        "partner.email.click",
+        string="Links Clicked (filtered)",
+        compute="_compute_email_filtered_click_ids",
+        groups=HISTORY_GROUP,
+    )
 
     # One compute per count: a view showing one of them does not pay for counting the others.
     @api.depends("email_send_ids")
@@ -51,9 +70,11 @@ class ResPartner(models.Model):
         sends = self.env["partner.email.send"]
         for partner in self:
             count = partner._origin and sends.search_count(
-                [("partner_id", "=", partner._origin.id)], limit=EMAIL_BUTTON_COUNT_LIMIT + 1)
+                [("partner_id", "=", partner._origin.id)], limit=EMAIL_BUTTON_COUNT_LIMIT + 1
+            )
             partner.email_send_count_label = (
-                f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or ""))
+                f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or "")
+            )
 
     @api.depends("email_click_ids")
     def _compute_email_click_count(self):
@@ -74,7 +95,8 @@ class ResPartner(models.Model):
         for partner in self:
             selected = partner.email_selected_send_id
             partner.email_filtered_click_ids = partner._email_page_records(
-                "partner.email.click", [("send_id", "=", selected.id)] if selected else [])
+                "partner.email.click", [("send_id", "=", selected.id)] if selected else []
+            )
 
     def onchange(self, values, field_names, fields_spec):
         # Selecting a message on the Emails page only filters the Links Clicked list, but
@@ -83,27 +105,29 @@ class ResPartner(models.Model):
         if field_names != ["email_selected_send_id"] or not self or self.has_access("write"):
             return super().onchange(values, field_names, fields_spec)
         self.check_access("read")
-        self.env["partner.email.send"].browse(values.get("email_selected_send_id") or []) \
-            .check_access("read")
+        self.env["partner.email.send"].browse(values.get("email_selected_send_id") or []).check_access("read")
         click_spec = fields_spec.get("email_filtered_click_ids") or {}
         click_fields = self.env["partner.email.click"]._fields
-        safe_spec = {"email_filtered_click_ids": {
-            **click_spec,
-            "fields": {
-                name: {"fields": {"display_name": {}}} if spec.get("fields") else {}
-                for name, spec in (click_spec.get("fields") or {}).items() if name in click_fields
-            },
-        }}
+        safe_spec = {
+            "email_filtered_click_ids": {
+                **click_spec,
+                "fields": {
+                    name: {"fields": {"display_name": {}}} if spec.get("fields") else {}
+                    for name, spec in (click_spec.get("fields") or {}).items()
+                    if name in click_fields
+                },
+            }
+        }
         return super(ResPartner, self.sudo()).onchange(values, field_names, safe_spec)
 
     def _email_page_records(self, model, domain=()):
         if not self._origin:
             return self.env[model]
-        return self.env[model].search(
-            [("partner_id", "=", self._origin.id), *domain], limit=EMAIL_PAGE_LIMIT)
+        return self.env[model].search([("partner_id", "=", self._origin.id), *domain], limit=EMAIL_PAGE_LIMIT)
 
     def _compute_email_history_count(self, model, field):
-        counts = dict(self.env[model]._read_group(
-            [("partner_id", "in", self._origin.ids)], ["partner_id"], ["__count"]))
+        counts = dict(
+            self.env[model]._read_group([("partner_id", "in", self._origin.ids)], ["partner_id"], ["__count"])
+        )
         for partner in self:
             partner[field] = counts.get(partner._origin, 0)

@@ -30,7 +30,8 @@ SKIP_RE = re.compile(r"skipped (\S+.*?) : (.*)$")
 # Odoo's own lines worth showing: each test started, problems, skips, browser verdicts, summary.
 SHOWN_RE = re.compile(
     r"(: Starting \S+\.test_| (ERROR|CRITICAL) |FAIL:|skipped |Traceback|"
-    r"tour succeeded|\[HOOT\] (Passed|Failed)|when loading database)")
+    r"tour succeeded|\[HOOT\] (Passed|Failed)|when loading database)"
+)
 
 
 def free_port():
@@ -55,10 +56,19 @@ def run_suite(name, modules, allowed_skip):
     odoo("db", *common[:2], "drop", database)
     try:
         process = odoo(
-            *common, "-i", ",".join(modules), "--with-demo", "--test-enable",
-            f"--test-tags=/{MODULE}", "--stop-after-init", "--workers=0",
-            f"--http-port={free_port()}", "--http-interface=127.0.0.1", "--max-cron-threads=0",
-            log_path=log_path)
+            *common,
+            "-i",
+            ",".join(modules),
+            "--with-demo",
+            "--test-enable",
+            f"--test-tags=/{MODULE}",
+            "--stop-after-init",
+            "--workers=0",
+            f"--http-port={free_port()}",
+            "--http-interface=127.0.0.1",
+            "--max-cron-threads=0",
+            log_path=log_path,
+        )
     finally:
         odoo("db", *common[:2], "drop", database)
     lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -81,8 +91,10 @@ def run_suite(name, modules, allowed_skip):
     if not summary or not total:
         problems.append("no test ran")
     if bad_skips:
-        problems.append(f"{len(bad_skips)} test(s) skipped: " + "; ".join(
-            f"{test} ({reason})" for test, reason in bad_skips))
+        problems.append(
+            f"{len(bad_skips)} test(s) skipped: "
+            + "; ".join(f"{test} ({reason})" for test, reason in bad_skips)
+        )
     for problem in problems:
         print(f"== {name}: FAILED: {problem}")
     print(f"== {name}: log in {log_path}", flush=True)

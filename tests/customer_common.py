@@ -6,5 +6,6 @@ class CustomerMixin:
     def setUpClass(cls):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Jane Customer", "email": "jane.customer@example.com"})
+            {"name": "Jane Customer", "email": "jane.customer@example.com"}
+        )
         cls.campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})

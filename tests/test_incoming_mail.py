@@ -19,7 +19,6 @@ Hello, I have a question about my order.
 
 @tagged("post_install", "-at_install")
 class TestIncomingMail(CustomerMixin, MailCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -27,8 +26,12 @@ class TestIncomingMail(CustomerMixin, MailCommon):
 
     def _receive(self, author, email_from, msg_id, subject="Question about my order"):
         message = INCOMING.format(
-            author=author, email_from=email_from, to=f"catchall@{self.alias_domain}",
-            subject=subject, msg_id=msg_id)
+            author=author,
+            email_from=email_from,
+            to=f"catchall@{self.alias_domain}",
+            subject=subject,
+            msg_id=msg_id,
+        )
         with self.mock_mail_gateway():
             self.env["mail.thread"].message_process("res.partner", message, thread_id=self.document.id)
         return self.env["mail.message"].search([("message_id", "=", f"<{msg_id}@mail.example.com>")])
@@ -39,18 +42,24 @@ class TestIncomingMail(CustomerMixin, MailCommon):
     def test_email_from_contact_creates_received_note(self):
         message = self._receive("Jane Customer", self.customer.email, "q1")
         self.assertEqual(message.author_id, self.customer)
-        self.assertRecordValues(self._notes(self.customer), [{
-            "direction": "received",
-            "connection_type": "individual",
-            "title": "Question about my order",
-            "mail_message_id": message.id,
-            "date": message.date,
-            "send_id": False,
-        }])
+        self.assertRecordValues(
+            self._notes(self.customer),
+            [
+                {
+                    "direction": "received",
+                    "connection_type": "individual",
+                    "title": "Question about my order",
+                    "mail_message_id": message.id,
+                    "date": message.date,
+                    "send_id": False,
+                }
+            ],
+        )
 
     def test_source_model_gives_connection_type(self):
         self.env["partner.email.connection.type"].create(
-            {"model_name": "res.partner", "connection_type": "payment"})
+            {"model_name": "res.partner", "connection_type": "payment"}
+        )
         self._receive("Jane Customer", self.customer.email, "q2")
         self.assertEqual(self._notes(self.customer).connection_type, "payment")
 

@@ -24,22 +24,28 @@ URLS = ["https://shop.example.com/sale?a=1&b=2", "https://blog.example.com/news"
 
 @tagged("post_install", "-at_install")
 class TestMailTracking(CustomerMixin, MailCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.customer_2 = cls.env["res.partner"].create(
-            {"name": "John Customer", "email": "john.customer@example.com"})
+            {"name": "John Customer", "email": "john.customer@example.com"}
+        )
         cls.base_url = cls.env["ir.config_parameter"].get_param("web.base.url")
 
     def _send_mail(self, body=BODY, **values):
-        mail = self.env["mail.mail"].sudo().create({
-            "body_html": body,
-            "email_from": "sales@example.com",
-            "subject": "Spring offers",
-            "recipient_ids": [(4, self.customer.id)],
-            **values,
-        })
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "body_html": body,
+                    "email_from": "sales@example.com",
+                    "subject": "Spring offers",
+                    "recipient_ids": [(4, self.customer.id)],
+                    **values,
+                }
+            )
+        )
         with self.mock_mail_gateway():
             mail.send()
         return mail
@@ -59,14 +65,19 @@ class TestMailTracking(CustomerMixin, MailCommon):
         mail = self._send_mail()
         send = self._sends(mail)
         self.assertEqual(len(send), 1)
-        self.assertRecordValues(send, [{
-            "partner_id": self.customer.id,
-            "subject": "Spring offers",
-            "email_to": "jane.customer@example.com",
-            "state": "sent",
-            "failure_reason": False,
-            "link_urls": URLS,
-        }])
+        self.assertRecordValues(
+            send,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "subject": "Spring offers",
+                    "email_to": "jane.customer@example.com",
+                    "state": "sent",
+                    "failure_reason": False,
+                    "link_urls": URLS,
+                }
+            ],
+        )
         body = self._sent_body(self.customer.email)
         self.assertEqual(body.count(OPEN_PATH), 1, "one pixel")
         self.assertEqual(body.count("<img"), 1)
@@ -80,13 +91,18 @@ class TestMailTracking(CustomerMixin, MailCommon):
         self.assertEqual(body.count(CLICK_PATH), 2)
 
         note = send.env["partner.connection.note"].search([("send_id", "=", send.id)])
-        self.assertRecordValues(note, [{
-            "partner_id": self.customer.id,
-            "direction": "sent",
-            "title": "Spring offers",
-            "connection_type": send.connection_type,
-            "mail_message_id": mail.mail_message_id.id,
-        }])
+        self.assertRecordValues(
+            note,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "direction": "sent",
+                    "title": "Spring offers",
+                    "connection_type": send.connection_type,
+                    "mail_message_id": mail.mail_message_id.id,
+                }
+            ],
+        )
 
     def test_plain_text_alternative_keeps_original_links(self):
         self._send_mail()
@@ -106,18 +122,29 @@ class TestMailTracking(CustomerMixin, MailCommon):
             body = self._sent_body(send.partner_id.email)
             self.assertEqual(
                 set(self._tokens(body)),
-                {f"{send._get_open_token()}", send._get_click_token(0), send._get_click_token(1)})
+                {f"{send._get_open_token()}", send._get_click_token(0), send._get_click_token(1)},
+            )
 
     def test_smtp_refusal_fails_with_server_text(self):
         reply = b"5.1.1 <jane.customer@example.com>: Recipient address rejected: User unknown"
         refusal = smtplib.SMTPRecipientsRefused({"jane.customer@example.com": (550, reply)})
-        mail = self.env["mail.mail"].sudo().create({
-            "body_html": BODY, "email_from": "sales@example.com", "subject": "Spring offers",
-            "recipient_ids": [(4, self.customer.id)],
-        })
-        with self.mock_mail_gateway(), \
-                patch.object(self.testing_smtp_session, "send_message", side_effect=refusal), \
-                mute_logger("odoo.addons.mail.models.mail_mail"):
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "body_html": BODY,
+                    "email_from": "sales@example.com",
+                    "subject": "Spring offers",
+                    "recipient_ids": [(4, self.customer.id)],
+                }
+            )
+        )
+        with (
+            self.mock_mail_gateway(),
+            patch.object(self.testing_smtp_session, "send_message", side_effect=refusal),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
             mail.send(raise_exception=False)
         self.assertEqual(mail.state, "exception")
         send = self._sends(mail)
@@ -134,9 +161,13 @@ class TestMailTracking(CustomerMixin, MailCommon):
         self.assertTrue(send.failure_reason)
 
     def test_tracking_error_still_sends(self):
-        with patch("odoo.addons.partner_email_history.models.mail_mail.add_tracking",
-                   side_effect=ValueError("broken tracking")), \
-                mute_logger("odoo.addons.partner_email_history.models.mail_mail"):
+        with (
+            patch(
+                "odoo.addons.partner_email_history.models.mail_mail.add_tracking",
+                side_effect=ValueError("broken tracking"),
+            ),
+            mute_logger("odoo.addons.partner_email_history.models.mail_mail"),
+        ):
             mail = self._send_mail()
         self.assertEqual(mail.state, "sent")
         body = self._sent_body(self.customer.email)
@@ -145,9 +176,14 @@ class TestMailTracking(CustomerMixin, MailCommon):
         self.assertFalse(self._sends(mail), "the failed tracking step left nothing behind")
 
     def test_database_error_in_tracking_still_sends(self):
-        with patch.object(type(self.env["partner.email.send"]), "_create_with_notes",
-                          side_effect=lambda *a, **k: self.env.cr.execute("SELECT 1/0")), \
-                mute_logger("odoo.addons.partner_email_history.models.mail_mail", "odoo.sql_db"):
+        with (
+            patch.object(
+                type(self.env["partner.email.send"]),
+                "_create_with_notes",
+                side_effect=lambda *a, **k: self.env.cr.execute("SELECT 1/0"),
+            ),
+            mute_logger("odoo.addons.partner_email_history.models.mail_mail", "odoo.sql_db"),
+        ):
             mail = self._send_mail()
         self.assertEqual(mail.state, "sent")
         self.assertNotIn("/email_history/", self._sent_body(self.customer.email))
@@ -194,17 +230,18 @@ class TestMailTracking(CustomerMixin, MailCommon):
 
 @tagged("post_install", "-at_install")
 class TestMailClassification(CustomerMixin, MailCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.document = cls.env["res.partner"].create({"name": "Acme Corp"})
-        cls.template = cls.env["mail.template"].create({
-            "name": "Acme notice",
-            "model_id": cls.env["ir.model"]._get_id("res.partner"),
-            "subject": "Notice about {{ object.name }}",
-            "body_html": "<p>Your account was updated.</p>",
-        })
+        cls.template = cls.env["mail.template"].create(
+            {
+                "name": "Acme notice",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "subject": "Notice about {{ object.name }}",
+                "body_html": "<p>Your account was updated.</p>",
+            }
+        )
 
     def _sends(self):
         return self.env["partner.email.send"].search([("partner_id", "=", self.customer.id)])
@@ -213,8 +250,10 @@ class TestMailClassification(CustomerMixin, MailCommon):
         with self.mock_mail_gateway():
             self.document.with_user(self.user_employee).message_post(
                 body="<p>Here is your offer: <a href='https://shop.example.com'>shop</a></p>",
-                message_type="comment", subtype_xmlid="mail.mt_comment",
-                partner_ids=self.customer.ids)
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer.ids,
+            )
         send = self._sends()
         self.assertEqual(send.connection_type, "individual")
         self.assertEqual(send.state, "sent")
@@ -227,20 +266,27 @@ class TestMailClassification(CustomerMixin, MailCommon):
 
     def test_campaign_document_is_campaign(self):
         with self.mock_mail_gateway():
-            self.env["mail.mail"].create({
-                "body_html": "<p>Spring is here</p>", "subject": "Spring",
-                "model": "utm.campaign", "res_id": self.campaign.id,
-                "recipient_ids": [(4, self.customer.id)],
-            }).send()
-        self.assertRecordValues(self._sends(), [
-            {"connection_type": "campaign", "campaign_id": self.campaign.id}])
+            self.env["mail.mail"].create(
+                {
+                    "body_html": "<p>Spring is here</p>",
+                    "subject": "Spring",
+                    "model": "utm.campaign",
+                    "res_id": self.campaign.id,
+                    "recipient_ids": [(4, self.customer.id)],
+                }
+            ).send()
+        self.assertRecordValues(
+            self._sends(), [{"connection_type": "campaign", "campaign_id": self.campaign.id}]
+        )
 
     def test_source_model_mapping(self):
         mail = self.env["mail.mail"].create({"body_html": "<p>x</p>", "subject": "x"})
         connection_types = self.env["partner.email.connection.type"]
-        for model_name, expected in (("sign.request", "esignature"),
-                                     ("payment.transaction", "payment"),
-                                     ("res.partner", "notification")):
+        for model_name, expected in (
+            ("sign.request", "esignature"),
+            ("payment.transaction", "payment"),
+            ("res.partner", "notification"),
+        ):
             mail.model = model_name
             self.assertEqual(connection_types._classify_mail(mail)[0], expected, model_name)
         # an administrator maps another model: data, not code
@@ -264,7 +310,10 @@ class TestEmailPreview(CustomerMixin, MailCommon):
         with self.mock_mail_gateway():
             message = document.message_post(
                 body=Markup("<p>Here is <a href='https://shop.example.com/offer'>your offer</a></p>"),
-                message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.customer.ids)
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer.ids,
+            )
         return message, self.env["partner.email.send"].search([("partner_id", "=", self.customer.id)])
 
     def test_chatter_email_previews_its_message(self):
@@ -278,11 +327,13 @@ class TestEmailPreview(CustomerMixin, MailCommon):
 
     def test_template_comes_first(self):
         _message, send = self._post(self.customer)
-        send.template_id = self.env["mail.template"].create({
-            "name": "Offer",
-            "model_id": self.env["ir.model"]._get_id("res.partner"),
-            "body_html": "<p>Dear <t t-out='object.name'>customer</t>, <b>our offer</b></p>",
-        })
+        send.template_id = self.env["mail.template"].create(
+            {
+                "name": "Offer",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "body_html": "<p>Dear <t t-out='object.name'>customer</t>, <b>our offer</b></p>",
+            }
+        )
         preview = send.with_user(self.reader).preview_html
         self.assertEqual(preview, "<p>Dear customer, <b>our offer</b></p>", "its placeholders as text")
 
@@ -294,6 +345,7 @@ class TestEmailPreview(CustomerMixin, MailCommon):
         # a body stored by another way than the ORM, e.g. imported
         self.env.cr.execute(
             "UPDATE mail_message SET body = %s WHERE id = %s",
-            ["<p onclick='steal()'>Offer</p><script>steal()</script>", message.id])
+            ["<p onclick='steal()'>Offer</p><script>steal()</script>", message.id],
+        )
         self.env.invalidate_all()
         self.assertEqual(send.with_user(self.reader).preview_html, "<p>Offer</p>")

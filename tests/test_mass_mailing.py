@@ -17,18 +17,21 @@ class TestMassMailingTracking(MailCommon, HttpCase):
         super().setUpClass()
         if "mailing.mailing" not in cls.env:
             return
-        cls.contacts = cls.env["res.partner"].create([
-            {"name": f"Contact {i}", "email": f"contact{i}@example.com"} for i in range(3)])
+        cls.contacts = cls.env["res.partner"].create(
+            [{"name": f"Contact {i}", "email": f"contact{i}@example.com"} for i in range(3)]
+        )
         cls.campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})
-        cls.mailing = cls.env["mailing.mailing"].create({
-            "name": "Spring newsletter",
-            "subject": "Our spring collection",
-            "body_html": f"<div><p>Hello, discover <a href='{SHOP_URL}'>the collection</a>.</p>"
-                         "<p><a href='/unsubscribe_from_list'>Unsubscribe</a></p></div>",
-            "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
-            "mailing_domain": repr([("id", "in", cls.contacts.ids)]),
-            "campaign_id": cls.campaign.id,
-        })
+        cls.mailing = cls.env["mailing.mailing"].create(
+            {
+                "name": "Spring newsletter",
+                "subject": "Our spring collection",
+                "body_html": f"<div><p>Hello, discover <a href='{SHOP_URL}'>the collection</a>.</p>"
+                "<p><a href='/unsubscribe_from_list'>Unsubscribe</a></p></div>",
+                "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "mailing_domain": repr([("id", "in", cls.contacts.ids)]),
+                "campaign_id": cls.campaign.id,
+            }
+        )
 
     def setUp(self):
         super().setUp()
@@ -45,13 +48,18 @@ class TestMassMailingTracking(MailCommon, HttpCase):
         self.assertEqual(len(sends), 3)
         self.assertEqual(sends.partner_id, self.contacts)
         for send in sends:
-            self.assertRecordValues(send, [{
-                "connection_type": "campaign",
-                "campaign_id": self.campaign.id,
-                "subject": "Our spring collection",
-                "state": "sent",
-                "link_urls": [SHOP_URL],
-            }])
+            self.assertRecordValues(
+                send,
+                [
+                    {
+                        "connection_type": "campaign",
+                        "campaign_id": self.campaign.id,
+                        "subject": "Our spring collection",
+                        "state": "sent",
+                        "link_urls": [SHOP_URL],
+                    }
+                ],
+            )
         self.assertEqual(len(self._mails), 3)
         for sent in self._mails:
             body = sent["body"]
@@ -59,11 +67,15 @@ class TestMassMailingTracking(MailCommon, HttpCase):
             self.assertEqual(body.count("<img"), 1, "exactly one pixel")
             self.assertIn(f"{OPEN_PATH}{send._get_open_token()}.gif", body)
             self.assertNotIn("/mail/track/", body, "no second pixel from mass_mailing")
-            self.assertEqual(re.findall(r'href="[^"]*/email_history/c/([^"]+)"', body),
-                             [send._get_click_token(0)])
+            self.assertEqual(
+                re.findall(r'href="[^"]*/email_history/c/([^"]+)"', body), [send._get_click_token(0)]
+            )
             self.assertNotRegex(body, r"/r/\w+", "links are not also wrapped by the link tracker")
-            self.assertRegex(body, rf'href="[^"]*/mailing/{self.mailing.id}/\w*unsubscribe\?',
-                             "the unsubscribe link is Odoo's, untracked")
+            self.assertRegex(
+                body,
+                rf'href="[^"]*/mailing/{self.mailing.id}/\w*unsubscribe\?',
+                "the unsubscribe link is Odoo's, untracked",
+            )
 
     def test_open_and_click_seen_by_both(self):
         sends = self._send_mailing()

@@ -15,7 +15,6 @@ CHANGES = {
 
 @tagged("post_install", "-at_install")
 class TestPartnerEmailAccess(EmailHistoryCase):
-
     def _records(self):
         return {
             "partner.email.send": self.campaign_send,
@@ -66,8 +65,7 @@ class TestPartnerEmailAccess(EmailHistoryCase):
             as_manager = record.with_user(self.history_manager)
             with self.subTest(model=model):
                 as_manager.write(CHANGES[model])
-                self.assertEqual({fname: as_manager[fname] for fname in CHANGES[model]},
-                                 CHANGES[model])
+                self.assertEqual({fname: as_manager[fname] for fname in CHANGES[model]}, CHANGES[model])
                 new_record = as_manager.copy()
                 self.assertTrue(new_record.exists())
                 new_record.unlink()
@@ -77,20 +75,28 @@ class TestPartnerEmailAccess(EmailHistoryCase):
         main_company = self.env.company
         other_company = self.env["res.company"].create({"name": "Other Company"})
         other_partner = self.env["res.partner"].create(
-            {"name": "Other Customer", "company_id": other_company.id})
+            {"name": "Other Customer", "company_id": other_company.id}
+        )
         other_send = self.env["partner.email.send"].create(
-            {"partner_id": other_partner.id, "subject": "Hello", "state": "sent"})
+            {"partner_id": other_partner.id, "subject": "Hello", "state": "sent"}
+        )
         other_open = self.env["partner.email.open"].create({"send_id": other_send.id})
         other_click = self.env["partner.email.click"].create(
-            {"send_id": other_send.id, "url": "https://www.example.com/other"})
+            {"send_id": other_send.id, "url": "https://www.example.com/other"}
+        )
         other_note = self.env["partner.connection.note"].create(
-            {"partner_id": other_partner.id, "send_id": other_send.id, "title": "Hello"})
+            {"partner_id": other_partner.id, "send_id": other_send.id, "title": "Hello"}
+        )
         self.partner.company_id = main_company
         other_records = (other_send, other_open, other_click, other_note)
 
         main_user = new_test_user(
-            self.env, "history_main_user", groups=f"base.group_user,{USER_GROUP}",
-            company_id=main_company.id, company_ids=[main_company.id])
+            self.env,
+            "history_main_user",
+            groups=f"base.group_user,{USER_GROUP}",
+            company_id=main_company.id,
+            company_ids=[main_company.id],
+        )
         for record in other_records:
             with self.subTest(model=record._name):
                 model = self.env[record._name].with_user(main_user)
@@ -100,10 +106,14 @@ class TestPartnerEmailAccess(EmailHistoryCase):
                 self.assertTrue(model.search([]), "own company's history stays visible")
 
         other_user = new_test_user(
-            self.env, "history_other_user", groups=f"base.group_user,{USER_GROUP}",
-            company_id=other_company.id, company_ids=[other_company.id])
+            self.env,
+            "history_other_user",
+            groups=f"base.group_user,{USER_GROUP}",
+            company_id=other_company.id,
+            company_ids=[other_company.id],
+        )
         for record in other_records:
             with self.subTest(model=record._name):
                 self.assertEqual(
-                    self.env[record._name].with_user(other_user).search([("id", "in", record.ids)]),
-                    record)
+                    self.env[record._name].with_user(other_user).search([("id", "in", record.ids)]), record
+                )

@@ -11,7 +11,6 @@ DEMO_PARTNERS = ("demo_partner_emma", "demo_partner_raj", "demo_partner_sofia")
 
 @tagged("post_install", "-at_install")
 class TestPartnerEmailDemo(TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -20,7 +19,8 @@ class TestPartnerEmailDemo(TransactionCase):
             # database without demo data: load the file here, so its content is checked anyway
             convert_file(cls.env, "partner_email_history", DEMO_FILE, {}, mode="init")
         cls.partners = cls.env["res.partner"].browse(
-            [cls.env.ref(f"partner_email_history.{xmlid}").id for xmlid in DEMO_PARTNERS])
+            [cls.env.ref(f"partner_email_history.{xmlid}").id for xmlid in DEMO_PARTNERS]
+        )
         cls.sends = cls.partners.email_send_ids
         cls.notes = cls.partners.connection_note_ids
 

@@ -10,22 +10,26 @@ from .email_history_common import EmailHistoryCase
 
 @tagged("post_install", "-at_install")
 class TestPartnerEmailModels(EmailHistoryCase):
-
     def test_partner_relations_and_counts(self):
         partner = self.partner
         self.assertEqual(partner.email_send_ids, self.campaign_send | self.individual_send)
         self.assertEqual(partner.email_click_ids, self.sale_click | self.shop_click | self.quote_click)
         self.assertEqual(partner.connection_note_ids, self.campaign_note | self.individual_note)
         self.assertEqual(
-            (partner.email_send_count, partner.email_click_count, partner.connection_note_count),
-            (2, 3, 2))
+            (partner.email_send_count, partner.email_click_count, partner.connection_note_count), (2, 3, 2)
+        )
 
         self.env["partner.email.click"].create(
-            {"send_id": self.individual_send.id, "url": "https://www.example.com/terms"})
+            {"send_id": self.individual_send.id, "url": "https://www.example.com/terms"}
+        )
         self.env["partner.connection.note"].create(
-            {"partner_id": partner.id, "direction": "received", "title": "Re: Your quotation"})
-        self.assertEqual((partner.email_click_count, partner.connection_note_count), (4, 3),
-                         "counts follow records created after a first read")
+            {"partner_id": partner.id, "direction": "received", "title": "Re: Your quotation"}
+        )
+        self.assertEqual(
+            (partner.email_click_count, partner.connection_note_count),
+            (4, 3),
+            "counts follow records created after a first read",
+        )
 
     def test_send_relations(self):
         self.assertEqual(self.campaign_send.click_ids, self.sale_click | self.shop_click)
@@ -53,10 +57,16 @@ class TestPartnerEmailModels(EmailHistoryCase):
         for connection_type in ("campaign", "individual", "notification", "esignature", "payment"):
             note.connection_type = connection_type
             highlighted[connection_type] = note.is_highlighted
-        self.assertEqual(highlighted, {
-            "campaign": False, "individual": False, "notification": False,
-            "esignature": True, "payment": True,
-        })
+        self.assertEqual(
+            highlighted,
+            {
+                "campaign": False,
+                "individual": False,
+                "notification": False,
+                "esignature": True,
+                "payment": True,
+            },
+        )
 
     def test_send_display_name(self):
         self.assertEqual(self.campaign_send.display_name, "Spring Sale: Our spring sale starts now")
@@ -80,17 +90,19 @@ class TestPartnerEmailModels(EmailHistoryCase):
 
     def test_selected_message_filters_clicks_in_form(self):
         """The web client sets the selection through onchange, on a partner it does not save."""
-        view = self.env["ir.ui.view"].create({
-            "name": "partner email history selection test",
-            "model": "res.partner",
-            "mode": "primary",
-            "arch": """
+        view = self.env["ir.ui.view"].create(
+            {
+                "name": "partner email history selection test",
+                "model": "res.partner",
+                "mode": "primary",
+                "arch": """
                 <form>
                     <field name="name"/>
                     <field name="email_selected_send_id"/>
                     <field name="email_filtered_click_ids"/>
                 </form>""",
-        })
+            }
+        )
         staff = self.history_user
         staff.group_ids += self.env.ref("base.group_partner_manager")
         form = Form(self.partner.with_user(staff), view=view)
@@ -125,41 +137,55 @@ class TestPartnerEmailModels(EmailHistoryCase):
         """A reader of the contact (no Contact Creation) can still filter its links."""
         reader = self.partner.with_user(self.history_user)
         self.assertFalse(reader.has_access("write"))
-        click_spec = {"fields": {
-            "url": {},
-            "send_id": {"fields": {"display_name": {}, "partner_id": {"fields": {"email": {}}}}},
-        }}
+        click_spec = {
+            "fields": {
+                "url": {},
+                "send_id": {"fields": {"display_name": {}, "partner_id": {"fields": {"email": {}}}}},
+            }
+        }
         result = reader.onchange(
             {
                 "email_selected_send_id": self.individual_send.id,
                 "email_filtered_click_ids": [Command.set((self.sale_click | self.shop_click).ids)],
             },
             ["email_selected_send_id"],
-            {"email_selected_send_id": {}, "email_filtered_click_ids": click_spec})
+            {"email_selected_send_id": {}, "email_filtered_click_ids": click_spec},
+        )
         commands = result["value"]["email_filtered_click_ids"]
         self.assertEqual(
             {command[1] for command in commands if command[0] == 3},
-            {self.sale_click.id, self.shop_click.id}, "the other message's links leave the list")
+            {self.sale_click.id, self.shop_click.id},
+            "the other message's links leave the list",
+        )
         linked = {command[1]: command[2] for command in commands if command[0] == 4}
         self.assertEqual(set(linked), {self.quote_click.id})
         self.assertEqual(linked[self.quote_click.id]["url"], "https://www.example.com/quote")
         self.assertEqual(
-            set(linked[self.quote_click.id]["send_id"]), {"id", "display_name"},
-            "nothing beyond the click fields is read without the user's own rights")
+            set(linked[self.quote_click.id]["send_id"]),
+            {"id", "display_name"},
+            "nothing beyond the click fields is read without the user's own rights",
+        )
 
     def test_reader_cannot_select_message_of_unreadable_contact(self):
         outsider = new_test_user(self.env, "history_no_group", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.partner.with_user(outsider).onchange(
-                {"email_selected_send_id": self.campaign_send.id}, ["email_selected_send_id"],
-                {"email_filtered_click_ids": {"fields": {"url": {}}}})
+                {"email_selected_send_id": self.campaign_send.id},
+                ["email_selected_send_id"],
+                {"email_filtered_click_ids": {"fields": {"url": {}}}},
+            )
 
     def test_page_lists_are_bounded_to_the_latest(self):
-        sends = self.env["partner.email.send"].create([{
-            "partner_id": self.partner.id,
-            "subject": f"Newsletter {day}",
-            "sent_at": fields.Datetime.now() - relativedelta(days=day),
-        } for day in range(1, EMAIL_PAGE_LIMIT + 2)])
+        sends = self.env["partner.email.send"].create(
+            [
+                {
+                    "partner_id": self.partner.id,
+                    "subject": f"Newsletter {day}",
+                    "sent_at": fields.Datetime.now() - relativedelta(days=day),
+                }
+                for day in range(1, EMAIL_PAGE_LIMIT + 2)
+            ]
+        )
         page = self.partner.email_page_send_ids
         self.assertEqual(len(page), EMAIL_PAGE_LIMIT)
         self.assertIn(self.campaign_send, page, "today's email is among the latest")
@@ -168,8 +194,9 @@ class TestPartnerEmailModels(EmailHistoryCase):
         self.assertEqual(self.partner.email_send_count_label, str(EMAIL_PAGE_LIMIT + 3))
 
     def test_button_count_stops_at_its_limit(self):
-        self.env["partner.email.send"].create([
-            {"partner_id": self.partner.id, "subject": "Newsletter"}] * EMAIL_BUTTON_COUNT_LIMIT)
+        self.env["partner.email.send"].create(
+            [{"partner_id": self.partner.id, "subject": "Newsletter"}] * EMAIL_BUTTON_COUNT_LIMIT
+        )
         self.assertEqual(self.partner.email_send_count, EMAIL_BUTTON_COUNT_LIMIT + 2)
         self.assertEqual(self.partner.email_send_count_label, f"{EMAIL_BUTTON_COUNT_LIMIT}+")
         empty = self.env["res.partner"].create({"name": "No History"})

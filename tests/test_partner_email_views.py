@@ -19,7 +19,6 @@ ACTIONS = {
 
 @tagged("post_install", "-at_install")
 class TestPartnerEmailViews(EmailHistoryCase):
-
     def _partner_form(self, user):
         view = self.env.ref("base.view_partner_form")
         views = self.env["res.partner"].with_user(user).get_views([(view.id, "form")])
@@ -37,7 +36,8 @@ class TestPartnerEmailViews(EmailHistoryCase):
         self.assertEqual(page.get("string"), "Emails")
         self.assertTrue(
             arch.xpath("//page[@name='internal_notes']/following-sibling::page[@name='email_history']"),
-            "the Emails page comes after Internal Notes")
+            "the Emails page comes after Internal Notes",
+        )
         for name, (label, field_name) in SUBTABS.items():
             with self.subTest(subtab=name):
                 subtab = page.xpath(f"./notebook/page[@name='{name}']")
@@ -58,8 +58,11 @@ class TestPartnerEmailViews(EmailHistoryCase):
             self.assertEqual(action.res_model, model)
             view_types = action.view_mode.split(",")
             with self.subTest(action=xmlid):
-                views = self.env[model].with_user(self.history_user).get_views(
-                    [(False, view_type) for view_type in [*view_types, "search"]])
+                views = (
+                    self.env[model]
+                    .with_user(self.history_user)
+                    .get_views([(False, view_type) for view_type in [*view_types, "search"]])
+                )
                 self.assertEqual(set(views["views"]), {*view_types, "search"})
 
     def test_status_column_and_failed_rows(self):
@@ -87,17 +90,20 @@ class TestPartnerEmailViews(EmailHistoryCase):
     def test_send_search_filters(self):
         self.assertEqual(self._search_filter("partner.email.send", "filter_failed"), self.individual_send)
         self.assertEqual(self._search_filter("partner.email.send", "filter_opened"), self.campaign_send)
-        self.assertEqual(
-            self._search_filter("partner.email.send", "filter_campaign"), self.campaign_send)
+        self.assertEqual(self._search_filter("partner.email.send", "filter_campaign"), self.campaign_send)
         self.campaign_send.opened_at = False
         self.assertEqual(
-            self._search_filter("partner.email.send", "filter_not_opened"), self.campaign_send,
-            "a failed email is not counted as not opened")
+            self._search_filter("partner.email.send", "filter_not_opened"),
+            self.campaign_send,
+            "a failed email is not counted as not opened",
+        )
 
     def test_group_by_filters(self):
         expected = {
-            "partner.email.send": {"group_by_campaign": "campaign_id",
-                                   "group_by_connection_type": "connection_type"},
+            "partner.email.send": {
+                "group_by_campaign": "campaign_id",
+                "group_by_connection_type": "connection_type",
+            },
             "partner.email.click": {"group_by_campaign": "campaign_id", "group_by_partner": "partner_id"},
             "partner.connection.note": {"group_by_connection_type": "connection_type"},
         }
@@ -107,8 +113,11 @@ class TestPartnerEmailViews(EmailHistoryCase):
                 with self.subTest(model=model, filter=name):
                     node = arch.xpath(f"//filter[@name='{name}']")[0]
                     self.assertEqual(safe_eval(node.get("context"))["group_by"], field_name)
-                    self.assertTrue(self.env[model]._read_group(
-                        [("partner_id", "=", self.partner.id)], [field_name], ["__count"]))
+                    self.assertTrue(
+                        self.env[model]._read_group(
+                            [("partner_id", "=", self.partner.id)], [field_name], ["__count"]
+                        )
+                    )
 
     def test_menu_visible_to_history_users_only(self):
         menu = self.env.ref("partner_email_history.partner_email_history_menu")

@@ -11,18 +11,22 @@ NEWS_URL = "https://blog.example.com/news"
 
 @tagged("post_install", "-at_install")
 class TestTrackingControllers(CustomerMixin, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.send, cls.other_send = cls.env["partner.email.send"].create([{
-            "partner_id": cls.customer.id,
-            "campaign_id": cls.campaign.id,
-            "subject": subject,
-            "state": "sent",
-            "connection_type": "campaign",
-            "link_urls": [OFFER_URL, NEWS_URL],
-        } for subject in ("Spring offers", "Summer offers")])
+        cls.send, cls.other_send = cls.env["partner.email.send"].create(
+            [
+                {
+                    "partner_id": cls.customer.id,
+                    "campaign_id": cls.campaign.id,
+                    "subject": subject,
+                    "state": "sent",
+                    "connection_type": "campaign",
+                    "link_urls": [OFFER_URL, NEWS_URL],
+                }
+                for subject in ("Spring offers", "Summer offers")
+            ]
+        )
 
     def _open(self, token):
         return self.url_open(f"/email_history/o/{token}.gif")
@@ -55,7 +59,8 @@ class TestTrackingControllers(CustomerMixin, HttpCase):
 
         # an open long ago stays the first one
         self.env.cr.execute(
-            "UPDATE partner_email_send SET opened_at = '2026-01-02 03:04:05' WHERE id = %s", [self.send.id])
+            "UPDATE partner_email_send SET opened_at = '2026-01-02 03:04:05' WHERE id = %s", [self.send.id]
+        )
         self.assertPixel(self._open(self.send._get_open_token()))
         self.env.invalidate_all()
         self.assertEqual(self.send.open_count, 2)
@@ -68,8 +73,9 @@ class TestTrackingControllers(CustomerMixin, HttpCase):
         self.assertEqual(response.headers["Cache-Control"], "no-store")
         self.env.invalidate_all()
         click = self.send.click_ids
-        self.assertRecordValues(click, [{
-            "url": OFFER_URL, "partner_id": self.customer.id, "campaign_id": self.campaign.id}])
+        self.assertRecordValues(
+            click, [{"url": OFFER_URL, "partner_id": self.customer.id, "campaign_id": self.campaign.id}]
+        )
         self.assertTrue(click.clicked_at)
         self.assertTrue(self.send.opened_at, "a first click counts as an open")
         self.assertEqual(self.send.open_count, 1)

@@ -10,7 +10,6 @@ def click_url(index):
 
 
 class TestTrackingHtml(BaseCase):
-
     def track(self, body, **kwargs):
         return add_tracking(body, PIXEL, click_url, **kwargs)
 
@@ -20,7 +19,8 @@ class TestTrackingHtml(BaseCase):
             "<p>Hello <a href='https://shop.example.com/sale?a=1&amp;b=2'>sale</a></p>"
             "<p><a href='http://blog.example.com/'>blog</a> "
             "<a href=' https://shop.example.com/sale?a=1&amp;b=2 '>again</a></p>"
-            "<footer>bye</footer></body></html>")
+            "<footer>bye</footer></body></html>"
+        )
         tracked, urls = self.track(body)
         self.assertEqual(urls, ["https://shop.example.com/sale?a=1&b=2", "http://blog.example.com/"])
         self.assertTrue(tracked.startswith("<!DOCTYPE html>"))
@@ -84,13 +84,15 @@ class TestTrackingHtml(BaseCase):
             self.assertEqual(self.track(body), (body, []))
 
     def test_replaces_another_tracking_layer(self):
-        body = ("<html><body><p><a href='https://odoo.example.com/r/Ab3x/m/7'>offer</a>"
-                "<img src='https://odoo.example.com/mail/track/7/tok/blank.gif'/>after</p>"
-                "<img src='https://cdn.example.com/logo.png'/></body></html>")
+        body = (
+            "<html><body><p><a href='https://odoo.example.com/r/Ab3x/m/7'>offer</a>"
+            "<img src='https://odoo.example.com/mail/track/7/tok/blank.gif'/>after</p>"
+            "<img src='https://cdn.example.com/logo.png'/></body></html>"
+        )
         originals = {"https://odoo.example.com/r/Ab3x/m/7": "https://shop.example.com/offer"}
         tracked, urls = self.track(
-            body, unwrap=originals.get,
-            drop_images={"https://odoo.example.com/mail/track/7/tok/blank.gif"})
+            body, unwrap=originals.get, drop_images={"https://odoo.example.com/mail/track/7/tok/blank.gif"}
+        )
         self.assertEqual(urls, ["https://shop.example.com/offer"])
         self.assertNotIn("/r/Ab3x", tracked)
         self.assertNotIn("/mail/track/", tracked)

@@ -6,7 +6,6 @@ SECRET = "a-database-secret"
 
 
 class TestTrackingToken(BaseCase):
-
     def test_round_trip(self):
         self.assertEqual(parse_token(SECRET, OPEN, make_token(SECRET, OPEN, 42)), (42, 0))
         self.assertEqual(parse_token(SECRET, CLICK, make_token(SECRET, CLICK, 42, 3)), (42, 3))
@@ -14,8 +13,9 @@ class TestTrackingToken(BaseCase):
 
     def test_tokens_are_distinct_and_url_safe(self):
         tokens = {make_token(SECRET, OPEN, send_id) for send_id in range(1, 50)}
-        tokens |= {make_token(SECRET, CLICK, send_id, index)
-                   for send_id in range(1, 50) for index in range(3)}
+        tokens |= {
+            make_token(SECRET, CLICK, send_id, index) for send_id in range(1, 50) for index in range(3)
+        }
         self.assertEqual(len(tokens), 49 * 4)
         for token in tokens:
             self.assertRegex(token, r"^[0-9a-zA-Z_-]+$")

@@ -74,10 +74,17 @@ def add_tracking(
     for node in list(root.iter("img")):
         if node.get("src") in drop_images:
             node.drop_tree()
-    etree.SubElement(container, "img", {
-        "src": pixel_url, "alt": "", "width": "1", "height": "1",
-        "style": "border:0;width:1px;height:1px;",
-    })
+    etree.SubElement(
+        container,
+        "img",
+        {
+            "src": pixel_url,
+            "alt": "",
+            "width": "1",
+            "height": "1",
+            "style": "border:0;width:1px;height:1px;",
+        },
+    )
     return _serialize(root, body, is_document), urls
 
 
@@ -101,4 +108,5 @@ def _serialize(root, source, is_document):
         html = etree.tostring(root, encoding="unicode", method="html")
         return f"{doctype[1]}\n{html}" if doctype else html
     return (root.text or "") + "".join(
-        etree.tostring(child, encoding="unicode", method="html") for child in root)
+        etree.tostring(child, encoding="unicode", method="html") for child in root
+    )

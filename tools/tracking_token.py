@@ -29,8 +29,11 @@ def make_token(secret, kind, send_id, index=0):
 
 def parse_token(secret, kind, token):
     """``(send_id, index)`` of a valid token of ``kind``, else None (never raises)."""
-    if not isinstance(token, str) or not token.isascii() or not (
-            SIGNATURE_LENGTH < len(token) <= MAX_TOKEN_LENGTH):
+    if (
+        not isinstance(token, str)
+        or not token.isascii()
+        or not (SIGNATURE_LENGTH < len(token) <= MAX_TOKEN_LENGTH)
+    ):
         return None
     id_part, signature = token[:-SIGNATURE_LENGTH], token[-SIGNATURE_LENGTH:]
     match = _ID_PART_RE[kind].fullmatch(id_part)

@@ -20,8 +20,14 @@ class BenchFloor(http.Controller):
         """The framework floor: a plain public route."""
         return _gif()
 
-    @http.route("/email_history_bench/bare.gif", type="http", auth="none", methods=["GET"],
-                csrf=False, save_session=False)
+    @http.route(
+        "/email_history_bench/bare.gif",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
     def bare_gif(self, **kwargs):
         """The bare floor: no user and no session, the lightest route Odoo serves."""
         return _gif()
