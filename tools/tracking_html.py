@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from .url_safety import has_secret, is_redirect_target
+
 OPEN_PATH = "/email_history/o/"
 CLICK_PATH = "/email_history/c/"
 
@@ -37,8 +39,9 @@ def add_tracking(
     is the position of the link's original URL in ``urls`` (one entry per distinct URL).
 
     Links left alone: non-http(s) schemes (mailto:, tel:, ...), relative links and
-    #anchors, links already rewritten to a click route, and Odoo's own links on the
-    tracking host (unfollow, unsubscribe, view online, link tracker).
+    #anchors, URLs with control characters, links already rewritten to a click route, and
+    Odoo's own links on the tracking host (unfollow, unsubscribe, view online, link tracker,
+    and any link carrying an access token: a portal link must reach the customer as written).
 
     ``unwrap(href)`` gives the original URL of a link of another tracking layer (else
     None), so that ours tracks it instead of stacking on it; ``drop_images`` lists image
@@ -89,15 +92,12 @@ def add_tracking(
 
 
 def _trackable_url(href, own_netloc):
-    try:
-        parts = urlsplit(href)
-    except ValueError:
+    if not is_redirect_target(href):
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
+    parts = urlsplit(href)
     if parts.path.startswith((CLICK_PATH, OPEN_PATH)):
         return None
-    if parts.netloc.lower() == own_netloc and _ODOO_OWN_PATH_RE.match(parts.path):
+    if parts.netloc.lower() == own_netloc and (_ODOO_OWN_PATH_RE.match(parts.path) or has_secret(href)):
         return None
     return href
 
