@@ -1,6 +1,6 @@
 {
     "name": "Partner Email History",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Marketing/Email Marketing",
     "summary": "Per-contact Emails page: campaign sends, opens, link clicks and connection notes",
     "author": "Partner Email History contributors",
@@ -11,6 +11,8 @@
         "security/ir.model.access.csv",
         "security/partner_email_history_rules.xml",
         "data/partner_email_connection_type_data.xml",
+        "data/partner_email_history_data.xml",
+        "data/ir_cron_data.xml",
         "views/partner_email_send_views.xml",
         "views/partner_email_click_views.xml",
         "views/partner_connection_note_views.xml",

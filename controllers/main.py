@@ -1,15 +1,22 @@
 import base64
+import logging
 
+import psycopg2
 import werkzeug.utils
 
 from odoo import http
 from odoo.http import Response, request
 
-from ..tools import CLICK, OPEN, parse_token
+from ..tools import CLICK, OPEN, is_redirect_target, parse_token
+
+_logger = logging.getLogger(__name__)
 
 # 1x1 transparent GIF
 PIXEL_GIF = base64.b64decode(b"R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 NO_STORE = "no-store"
+# Only a GET is a person's (or a machine's) open or click: HEAD and OPTIONS come from link
+# checkers and CORS preflights, and are answered without recording anything.
+METHODS = ["GET", "HEAD", "OPTIONS"]
 
 
 class EmailHistoryTracking(http.Controller):
@@ -24,7 +31,7 @@ class EmailHistoryTracking(http.Controller):
         ["/email_history/o/.gif", "/email_history/o/<path:token>.gif"],
         type="http",
         auth="none",
-        methods=["GET"],
+        methods=METHODS,
         csrf=False,
         save_session=False,
         readonly=False,
@@ -32,8 +39,8 @@ class EmailHistoryTracking(http.Controller):
     def email_history_open(self, token="", **kwargs):
         """Always the same transparent GIF, whatever the token."""
         found = parse_token(request.env["partner.email.send"]._get_token_secret(), OPEN, token)
-        if found:
-            request.env["partner.email.open"]._record_open(found[0])
+        if found and request.httprequest.method == "GET":
+            request.env["partner.email.open"]._record_open(found[0], self._machine_reason(OPEN))
         return Response(
             PIXEL_GIF, status=200, headers=[("Content-Type", "image/gif"), ("Cache-Control", NO_STORE)]
         )
@@ -42,19 +49,46 @@ class EmailHistoryTracking(http.Controller):
         ["/email_history/c/", "/email_history/c/<path:token>"],
         type="http",
         auth="none",
-        methods=["GET"],
+        methods=METHODS,
         csrf=False,
         save_session=False,
         readonly=False,
     )
     def email_history_click(self, token="", **kwargs):
-        """Redirect to the URL stored for the link of a valid token, else a plain 404."""
+        """Redirect to the target stored for the link of a valid token, else a plain 404."""
         found = parse_token(request.env["partner.email.send"]._get_token_secret(), CLICK, token)
-        url = found and request.env["partner.email.send"]._record_click(*found)
-        if not url:
+        url = found and self._click_target(*found)
+        if not is_redirect_target(url):
+            if url:
+                _logger.warning("Email history: refused to redirect link %s of send %s", found[1], found[0])
             return Response(
                 "Not Found", status=404, mimetype="text/plain", headers=[("Cache-Control", NO_STORE)]
             )
         response = werkzeug.utils.redirect(url, code=302, Response=Response)
         response.headers["Cache-Control"] = NO_STORE
         return response
+
+    def _click_target(self, send_id, index):
+        """Record the click (a GET only) and return its target. A failure to record never
+        costs the customer the page: it is logged and the link still leads to its target."""
+        sends = request.env["partner.email.send"]
+        if request.httprequest.method != "GET":
+            return sends._get_link_target(send_id, index)
+        try:
+            return sends._record_click(send_id, index, self._machine_reason(CLICK))
+        except psycopg2.Error:
+            _logger.exception("Email history: could not record a click on link %s of send %s", index, send_id)
+            request.env.cr.rollback()
+            return sends._get_link_target(send_id, index)
+
+    def _machine_reason(self, kind):
+        """Why the hit of this request is a machine's, or None for a person."""
+        if "partner.email.machine.agent" not in request.env:  # TEMP until the machines branch lands
+            return (
+                "Apple Mail Privacy Protection"
+                if request.httprequest.user_agent.string == "Mozilla/5.0"
+                else None
+            )
+        return request.env["partner.email.machine.agent"]._classify_request(
+            kind, request.httprequest.user_agent.string
+        )

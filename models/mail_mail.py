@@ -1,6 +1,6 @@
 import logging
 import re
-from collections import defaultdict
+from dataclasses import dataclass, field
 
 from odoo import models
 
@@ -11,6 +11,23 @@ _logger = logging.getLogger(__name__)
 TRACKING_ENABLED_PARAM = "partner_email_history.tracking_enabled"
 _LINK_TRACKER_CODE_RE = re.compile(r"/r/([A-Za-z0-9]+)")
 _LINK_TRACKER_HREF_RE = re.compile(r"^https?://[^/]+/r/([A-Za-z0-9]+)(?:/m/\d+)?/?$")
+# Per cursor: what a batch of mail.mail being sent has prepared and not yet written.
+_BATCH_KEY = "partner_email_history.batch"
+
+
+@dataclass
+class _MailHistory:
+    """The sends of one mail.mail in the batch being sent, and what is left to write."""
+
+    sends: dict  # partner id -> send id
+    untracked: dict = field(default_factory=dict)  # send id -> why it leaves untracked
+    targets: dict = field(default_factory=dict)  # send id -> [target URL, ...]
+    codes: dict = field(default_factory=dict)  # send id -> [link tracker code or None, ...]
+    outcomes: dict = field(default_factory=dict)  # send id -> (state, failure reason)
+
+
+def _merged(histories, attribute):
+    return {key: value for history in histories for key, value in getattr(history, attribute).items()}
 
 
 class MailMail(models.Model):
@@ -18,103 +35,207 @@ class MailMail(models.Model):
     user) as a ``partner.email.send`` with its connection note, add open and click tracking
     to its HTML body, and set its state from the real outcome of the send.
 
+    The writes are made per batch of emails, not per email: the sends and notes of a batch
+    in one insert each before sending, the outcomes and links in one update after (or
+    after each email when the mail queue commits each one). The sends are created before
+    any tracking step and apart from it, so an email whose tracking fails is still listed.
+
     mass_mailing (optional): one tracking layer per email, and ours is the one that
     records for the recipients we track. A mailing email gets our pixel and links
     *instead of* Odoo's (its pixel is dropped, its link tracker links are unwrapped to
-    their URL), and the same single SQL statement of our routes also updates the email's
-    ``mailing.trace`` (opened; first click time), so the mailing statistics and the
-    contact's Emails page both see each open and click. Trade-off: the link tracker's
-    per-link counter (a shared stored count) does not count these clicks. Recipients we
-    do not track (mailing lists, internal users) keep Odoo's own tracking untouched.
+    their URL, the code kept); the sync job then reports each person's open and click to
+    the mailing through Odoo's own methods, so the mailing's statistics stay Odoo's.
     """
 
     _inherit = "mail.mail"
+
+    def _send(  # noqa: PLR0917 - mail.mail's own signature
+        self,
+        auto_commit=False,
+        raise_exception=False,
+        smtp_session=None,
+        alias_domain_id=False,
+        mail_server=False,
+        post_send_callback=None,
+    ):
+        if self.env["ir.mail_server"]._disable_send():
+            return super()._send(
+                auto_commit=auto_commit,
+                raise_exception=raise_exception,
+                smtp_session=smtp_session,
+                alias_domain_id=alias_domain_id,
+                mail_server=mail_server,
+                post_send_callback=post_send_callback,
+            )
+        self.filtered(lambda mail: mail.state == "outgoing")._email_history_prepare()
+
+        def write_history_then_callback(mail_ids, *args, **kwargs):
+            # called before each commit of the mail queue, and once at the end
+            self.browse(mail_ids)._email_history_write()
+            if post_send_callback:
+                post_send_callback(mail_ids, *args, **kwargs)
+
+        try:
+            return super()._send(
+                auto_commit=auto_commit,
+                raise_exception=raise_exception,
+                smtp_session=smtp_session,
+                alias_domain_id=alias_domain_id,
+                mail_server=mail_server,
+                post_send_callback=write_history_then_callback,
+            )
+        finally:
+            # an exception aborted the batch: what it prepared is rolled back with it
+            batch = self._email_history_batch()
+            for mail_id in self.ids:
+                batch.pop(mail_id, None)
 
     def _prepare_outgoing_list(self, mail_server=False, doc_to_followers=None):
         email_list = super()._prepare_outgoing_list(
             mail_server=mail_server, doc_to_followers=doc_to_followers
         )
-        tracked = [values for values in email_list if self._email_history_is_tracked(values)]
-        if not tracked:
+        history = self._email_history_batch().get(self.id)
+        if not history:
             return email_list
-        try:
-            with self.env.cr.savepoint():
-                bodies = self._email_history_track(tracked)
-        except Exception:
-            # never block nor lose the email: it leaves as it came, untracked
-            _logger.exception("Email history: could not track mail.mail %s, sent untracked", self.id)
-            return email_list
-        # The plain-text alternative stays Odoo's, made from the untracked body: text clients
-        # get the original links and no pixel address.
-        for values, body in bodies:
-            values["body"] = body
+        tracked = [
+            (values, send_id)
+            for values in email_list
+            if (send_id := history.sends.get(values["partner_id"].id if values.get("partner_id") else None))
+            and send_id not in history.untracked
+        ]
+        if tracked:
+            try:
+                self._email_history_track(tracked, history)
+            except Exception:  # never block nor lose the email
+                _logger.exception("Email history: could not track mail.mail %s, sent untracked", self.id)
+                for _values, send_id in tracked:
+                    history.untracked[send_id] = self.env._("tracking failed")
+                    history.targets.pop(send_id, None)
         return email_list
 
     def _postprocess_sent_message(
         self, success_pids, success_emails, failure_reason=False, failure_type=None
     ):
-        try:
-            with self.env.cr.savepoint():
-                self._email_history_set_outcome(success_pids, failure_reason, failure_type)
-        except Exception:
-            _logger.exception("Email history: could not record the outcome of mail.mail %s", self.ids)
+        batch = self._email_history_batch()
+        delivered_ids = {getattr(partner, "id", partner) for partner in success_pids}
+        for mail in self:
+            history = batch.get(mail.id)
+            if not history:
+                continue
+            reason = with_server_reply(failure_reason or mail.failure_reason or failure_type)
+            for partner_id, send_id in history.sends.items():
+                delivered = not failure_type or partner_id in delivered_ids
+                history.outcomes[send_id] = ("sent", False) if delivered else ("failed", reason)
         return super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )
 
-    def _email_history_is_tracked(self, email_values):
-        partner = email_values.get("partner_id")
-        return bool(partner) and partner.partner_share
+    def _email_history_batch(self):
+        return self.env.cr.cache.setdefault(_BATCH_KEY, {})
 
-    def _email_history_track(self, email_values_list):
-        """Create the sends of ``email_values_list`` (recipients of this email) and return
-        ``[(email_values, tracked_body)]`` for the bodies that tracking changed."""
-        self.ensure_one()
-        connection_type, campaign = self.env["partner.email.connection.type"]._classify_mail(self)
-        sends = (
-            self.env["partner.email.send"]
-            .sudo()
-            ._create_with_notes(
-                [
-                    {
-                        "partner_id": values["partner_id"].id,
-                        "campaign_id": campaign.id,
-                        "subject": self.subject,
-                        "email_to": values.get("email_to_raw") or values["partner_id"].email,
-                        "connection_type": connection_type,
-                        "mail_mail_id": self.id,
-                        "mail_message_id": self.mail_message_id.id,
-                    }
-                    for values in email_values_list
-                ],
-                mail_message_id=self.mail_message_id.id,
+    def _email_history_prepare(self):
+        """Create, in one insert each, the sends and notes of the contacts these emails go to
+        (a retried email keeps its sends), and return the batch's ``{mail id: _MailHistory}``."""
+        batch = self._email_history_batch()
+        mails = self.filtered(lambda mail: mail.id not in batch)
+        recipients = {mail.id: mail.recipient_ids.filtered("partner_share") for mail in mails}
+        mails = mails.filtered(lambda mail: recipients[mail.id])
+        if not mails:
+            return batch
+        try:
+            with self.env.cr.savepoint(flush=False):
+                sends_by_mail = mails._email_history_create_sends(recipients)
+        except Exception:  # never block the email; it leaves unlisted only if this fails
+            _logger.exception("Email history: could not record the sends of mail.mail %s", mails.ids)
+            self.env["partner.email.send"].invalidate_model(flush=False)
+            return batch
+        enabled = self._email_history_tracking_enabled()
+        for mail in mails:
+            history = batch[mail.id] = _MailHistory(sends=sends_by_mail[mail.id])
+            if not enabled:
+                reason = self.env._("tracking is turned off")
+                history.untracked = dict.fromkeys(history.sends.values(), reason)
+        return batch
+
+    def _email_history_create_sends(self, recipients):
+        """``{mail id: {partner id: send id}}`` of ``recipients`` (``{mail id: partners}``),
+        creating the sends and notes not created by an earlier try of the same email."""
+        Send = self.env["partner.email.send"].sudo()
+        existing = {
+            (send.mail_mail_id, send.partner_id.id): send.id
+            for send in Send.search([("mail_mail_id", "in", self.ids)])
+        }
+        records = self._email_history_records()
+        vals_list = []
+        for mail in self:
+            connection_type, campaign = self.env["partner.email.connection.type"]._classify_mail(
+                mail, records.get(mail.id)
             )
-        )
-        if not self._email_history_tracking_enabled():
-            return []
+            vals_list += [
+                {
+                    "partner_id": partner.id,
+                    "campaign_id": campaign.id,
+                    "subject": mail.subject,
+                    "email_to": partner.email,
+                    "connection_type": connection_type,
+                    "mail_mail_id": mail.id,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "mailing_trace_id": mail._email_history_trace_id(),
+                }
+                for partner in recipients[mail.id]
+                if (mail.id, partner.id) not in existing
+            ]
+        for send in Send._create_with_notes(vals_list):
+            existing[(send.mail_mail_id, send.partner_id.id)] = send.id
+        return {
+            mail.id: {partner.id: existing[(mail.id, partner.id)] for partner in recipients[mail.id]}
+            for mail in self
+        }
 
+    def _email_history_write(self):
+        """Write the outcomes and tracked links these emails left in the batch, in one
+        statement each, without ever failing the send."""
+        batch = self._email_history_batch()
+        histories = [batch.pop(mail_id) for mail_id in self.ids if mail_id in batch]
+        if not histories:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                sends = self.env["partner.email.send"].sudo()
+                sends._write_outcomes(_merged(histories, "outcomes"), _merged(histories, "untracked"))
+                sends._store_links(_merged(histories, "targets"), _merged(histories, "codes"))
+        except Exception:  # the sync job reconciles what was not written
+            _logger.exception("Email history: could not record the outcome of mail.mail %s", self.ids)
+
+    def _email_history_track(self, tracked, history):
+        """Add tracking to the body of each ``(email values, send id)`` of ``tracked``."""
+        self.ensure_one()
         base_url = self._email_history_base_url()
-        secret = sends._get_token_secret()
-        unwrap, drop_images = self._email_history_foreign_layer()
-        bodies = []
-        sends_by_urls = defaultdict(sends.browse)
-        for values, send in zip(email_values_list, sends, strict=True):
+        secret = self.env["partner.email.send"].sudo()._get_token_secret()
+        tracker_codes, drop_images = self._email_history_foreign_layer()
+        urls_to_codes = {url: code for code, url in tracker_codes.items()}
+
+        def unwrap(href):
+            match = _LINK_TRACKER_HREF_RE.match(href)
+            return tracker_codes.get(match[1]) if match else None
+
+        for values, send_id in tracked:
             body, urls = add_tracking(
                 values["body"],
-                f"{base_url}{OPEN_PATH}{make_token(secret, OPEN, send.id)}.gif",
-                lambda index, send_id=send.id: (
+                f"{base_url}{OPEN_PATH}{make_token(secret, OPEN, send_id)}.gif",
+                lambda index, send_id=send_id: (
                     f"{base_url}{CLICK_PATH}{make_token(secret, CLICK, send_id, index)}"
                 ),
-                unwrap=unwrap,
+                unwrap=unwrap if tracker_codes else None,
                 drop_images=drop_images,
             )
-            if body is not values["body"]:
-                bodies.append((values, body))
+            # The plain-text alternative stays Odoo's, made from the untracked body: text
+            # clients get the original links and no pixel address.
+            values["body"] = body
             if urls:
-                sends_by_urls[tuple(urls)] |= send
-        for urls, url_sends in sends_by_urls.items():
-            url_sends.write({"link_urls": list(urls)})
-        return bodies
+                history.targets[send_id] = urls
+                if tracker_codes:
+                    history.codes[send_id] = [urls_to_codes.get(url) for url in urls]
 
     def _email_history_tracking_enabled(self):
         value = self.env["ir.config_parameter"].sudo().get_param(TRACKING_ENABLED_PARAM, "1")
@@ -124,47 +245,37 @@ class MailMail(models.Model):
         """The mailing of this email (may be empty), None when mass_mailing is not installed."""
         return self.mailing_id if "mailing_id" in self._fields else None
 
-    def _email_history_record(self):
-        """The source document of this email (sudo), None when it has none."""
-        if not (self.model and self.res_id and self.model in self.env):
-            return None
-        return self.env[self.model].sudo().browse(self.res_id).exists() or None
+    def _email_history_trace_id(self):
+        """The id of this email's mailing trace, or False."""
+        return self.mailing_trace_ids[:1].id if self._email_history_mailing() else False
+
+    def _email_history_records(self):
+        """``{mail id: source document (sudo)}`` of these emails, one query per model."""
+        ids_by_model = {}
+        for mail in self:
+            if mail.model and mail.res_id and mail.model in self.env:
+                ids_by_model.setdefault(mail.model, set()).add(mail.res_id)
+        existing = {
+            model: self.env[model].sudo().browse(res_ids).exists() for model, res_ids in ids_by_model.items()
+        }
+        return {
+            mail.id: self.env[mail.model].sudo().browse(mail.res_id)
+            for mail in self
+            if mail.model in existing and mail.res_id in existing[mail.model].ids
+        }
 
     def _email_history_base_url(self):
         """Base URL of the email's links, as Odoo builds its own: from its mailing or its
         source document (company / website aware), else the database's."""
-        source = self._email_history_mailing() or self._email_history_record() or self
+        record = self._email_history_records().get(self.id)
+        source = self._email_history_mailing() or record or self
         return source.get_base_url().rstrip("/")
 
     def _email_history_foreign_layer(self):
-        """``(unwrap, drop_images)`` for add_tracking: mass_mailing's link tracker links
-        and open pixel in a mailing email, replaced by ours."""
+        """``({link tracker code: URL}, image sources to drop)``: mass_mailing's link tracker
+        links and open pixel in a mailing email, replaced by ours."""
         if not self._email_history_mailing():
-            return None, ()
+            return {}, ()
         codes = set(_LINK_TRACKER_CODE_RE.findall(self.body_html or ""))
         trackers = self.env["link.tracker.code"].sudo().search([("code", "in", list(codes))])
-        urls = {tracker.code: tracker.link_id.url for tracker in trackers}
-
-        def unwrap(href):
-            match = _LINK_TRACKER_HREF_RE.match(href)
-            return urls.get(match[1]) if match else None
-
-        return unwrap, {self._get_tracking_url()}
-
-    def _email_history_set_outcome(self, success_pids, failure_reason, failure_type):
-        if not any(self.recipient_ids.mapped("partner_share")):
-            return  # no contact among the recipients: nothing was recorded
-        sends = (
-            self.env["partner.email.send"]
-            .sudo()
-            .search([("mail_mail_id", "in", self.ids), ("state", "=", "outgoing")])
-        )
-        if not sends:
-            return
-        delivered_ids = {getattr(partner, "id", partner) for partner in success_pids}
-        delivered = sends.filtered(lambda send: not failure_type or send.partner_id.id in delivered_ids)
-        delivered._mark_sent()
-        for mail in self:
-            failed = (sends - delivered).filtered(lambda send, mail=mail: send.mail_mail_id == mail.id)
-            if failed:
-                failed._mark_failed(with_server_reply(failure_reason or mail.failure_reason or failure_type))
+        return {tracker.code: tracker.link_id.url for tracker in trackers}, {self._get_tracking_url()}

@@ -14,8 +14,13 @@ class PartnerEmailClick(models.Model):
     campaign_id = fields.Many2one(
         related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null"
     )
-    url = fields.Char(string="URL", required=True)
+    url = fields.Char(string="URL", required=True, help="The link clicked, without its access tokens.")
+    link_index = fields.Integer(readonly=True)
     clicked_at = fields.Datetime(string="Clicked", required=True, default=fields.Datetime.now)
+    is_machine = fields.Boolean(string="Machine", readonly=True)
+    machine_reason = fields.Char(string="Machine Reason", readonly=True)
+    sync_pending = fields.Boolean(readonly=True)
 
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_clicked_at_idx = models.Index("(partner_id, clicked_at DESC, id DESC)")
+    _sync_pending_idx = models.Index("(id) WHERE sync_pending")

@@ -43,12 +43,12 @@ class PartnerEmailConnectionType(models.Model):
         return res
 
     @api.model
-    def _classify_mail(self, mail):
-        """``(connection_type, utm.campaign)`` of the outgoing ``mail`` (a mail.mail): by
-        the model of its source (configured here), else individual when an internal user
-        wrote it, campaign when it carries a campaign, notification otherwise."""
+    def _classify_mail(self, mail, record=None):
+        """``(connection_type, utm.campaign)`` of the outgoing ``mail`` (a mail.mail) whose
+        source document is ``record``: by the model of its source (configured here), else
+        individual when an internal user wrote it, campaign when it carries a campaign,
+        notification otherwise."""
         mailing = mail._email_history_mailing()
-        record = mail._email_history_record()
         if mailing:
             campaign = mailing.campaign_id
         elif record and record._name == "utm.campaign":

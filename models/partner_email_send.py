@@ -1,55 +1,48 @@
+import json
+import secrets
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import CLICK, OPEN, make_token
+from ..tools import CLICK, OPEN, make_token, redact_url
 from .partner_connection_note import CONNECTION_TYPES
 
-# One statement per click: read the link's URL from the send, append the click (its
-# stored related fields filled here), and on a first open set opened_at once and append
-# that open. Nothing is written when the send or the link does not exist.
-# "SKIP LOCKED": a concurrent hit setting opened_at already records the first open.
+TOKEN_KEY_PARAM = "partner_email_history.token_key"
+
+# One statement per click: read the link's target from the send and append the click,
+# which shows the link without its secrets. Nothing is written when the send or the link
+# does not exist, or when the target is no longer a safe redirect (checked again in
+# Python). It only inserts: no row another hit may write is locked or updated, so
+# concurrent hits never wait on nor fail over each other. Two different links of one email
+# clicked within a second are a link scanner's: the later click is marked here, the earlier
+# ones by the sync job.
 _CLICK_SQL = """
     WITH link AS (
-        SELECT id, partner_id, campaign_id, mail_mail_id, link_urls ->> %(index)s AS url
+        SELECT id, partner_id, campaign_id,
+               link_targets ->> %(index)s AS target,
+               link_urls ->> %(index)s AS url
           FROM partner_email_send
          WHERE id = %(send_id)s
+    ), burst AS (
+        SELECT count(DISTINCT link_index) AS links
+          FROM partner_email_click
+         WHERE send_id = %(send_id)s AND link_index <> %(index)s
+           AND clicked_at > %(now)s - interval '1 second'
     ), click AS (
         INSERT INTO partner_email_click (
-            send_id, partner_id, campaign_id, url, clicked_at, create_date, write_date)
-        SELECT id, partner_id, campaign_id, url, %(now)s, %(now)s, %(now)s
-          FROM link
-         WHERE url IS NOT NULL
-    ), first_open AS (
-        UPDATE partner_email_send SET opened_at = %(now)s
-         WHERE id = (
-            SELECT send.id
-              FROM partner_email_send send
-              JOIN link ON link.id = send.id AND link.url IS NOT NULL
-             WHERE send.opened_at IS NULL
-               FOR UPDATE OF send SKIP LOCKED)
-        RETURNING id
-    ), open_row AS (
-        INSERT INTO partner_email_open (send_id, opened_at)
-        SELECT id, %(now)s FROM first_open
-    )%(mailing_trace)s
-    SELECT url FROM link
+            send_id, partner_id, campaign_id, url, link_index, clicked_at,
+            is_machine, machine_reason, sync_pending, create_date, write_date)
+        SELECT link.id, link.partner_id, link.campaign_id, link.url, %(index)s, %(now)s,
+               %(machine_reason)s IS NOT NULL OR burst.links > 0,
+               COALESCE(%(machine_reason)s, CASE WHEN burst.links > 0
+                   THEN format(%(scanner_reason)s, burst.links + 1) END),
+               TRUE, %(now)s, %(now)s
+          FROM link, burst
+         WHERE link.target ~* '^https?://[^/?#]' AND link.target !~ '[[:cntrl:]]'
+    )
+    SELECT target FROM link
 """
-# With mass_mailing: the click also shows in the mailing's statistics (first click time).
-_CLICK_TRACE_SQL = """, trace AS (
-        UPDATE mailing_trace trace
-           SET trace_status = CASE WHEN trace.trace_status IN ('open', 'reply')
-                                   THEN trace.trace_status ELSE 'open' END,
-               open_datetime = CASE WHEN trace.trace_status IN ('open', 'reply')
-                                    THEN trace.open_datetime ELSE %(now)s END,
-               links_click_datetime = COALESCE(trace.links_click_datetime, %(now)s),
-               write_date = %(now)s
-         WHERE trace.id IN (
-            SELECT mt.id
-              FROM mailing_trace mt
-              JOIN link ON mt.mail_mail_id_int = link.mail_mail_id AND link.url IS NOT NULL
-             WHERE mt.links_click_datetime IS NULL OR mt.trace_status NOT IN ('open', 'reply')
-               FOR UPDATE OF mt SKIP LOCKED)
-    )"""
 
 
 class PartnerEmailSend(models.Model):
@@ -62,13 +55,24 @@ class PartnerEmailSend(models.Model):
     subject = fields.Char()
     email_to = fields.Char(string="Recipient Address")
     sent_at = fields.Datetime(string="Sent", default=fields.Datetime.now)
-    opened_at = fields.Datetime(string="Opened", readonly=True)
-    open_count = fields.Integer(string="Opens", compute="_compute_open_count")
-    click_count = fields.Integer(string="Clicks", compute="_compute_click_count")
+    # Derived from the events, never written by a hit: a tracking route only inserts rows.
+    opened_at = fields.Datetime(
+        string="Opened",
+        compute="_compute_opened_at",
+        search="_search_opened_at",
+        help="The first time a person opened the email or clicked one of its links.",
+    )
+    open_count = fields.Integer(string="Opens", compute="_compute_event_counts")
+    click_count = fields.Integer(string="Clicks", compute="_compute_event_counts")
     state = fields.Selection(
         [("outgoing", "Outgoing"), ("sent", "Sent"), ("failed", "Failed")], required=True, default="outgoing"
     )
     failure_reason = fields.Text(string="Server Response", readonly=True)
+    untracked_reason = fields.Char(
+        string="Not Tracked",
+        readonly=True,
+        help="Why this email left without open and click tracking, when it did.",
+    )
     template_id = fields.Many2one("mail.template", ondelete="set null")
     preview_html = fields.Html(
         string="Preview",
@@ -81,13 +85,42 @@ class PartnerEmailSend(models.Model):
         "mail.message", string="Message", index="btree_not_null", ondelete="set null"
     )
     mail_mail_id = fields.Integer(string="Outgoing Mail", index="btree_not_null", readonly=True)
+    mailing_trace_id = fields.Integer(string="Mailing Trace", readonly=True)
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
-    link_urls = fields.Json(string="Tracked Links", readonly=True)
+    # The links as users may read them (without access tokens). The targets the redirect
+    # needs, secrets included, live in the column link_targets, which no field exposes.
+    link_urls = fields.Json(string="Tracked Links", readonly=True, copy=False)
     open_ids = fields.One2many("partner.email.open", "send_id", string="Open Events")
     click_ids = fields.One2many("partner.email.click", "send_id", string="Links Clicked")
 
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_sent_at_idx = models.Index("(partner_id, sent_at DESC, id DESC)")
+    _outgoing_idx = models.Index("(create_date) WHERE state = 'outgoing'")
+
+    def init(self):
+        super().init()
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE partner_email_send ADD COLUMN IF NOT EXISTS link_targets jsonb,"
+                " ADD COLUMN IF NOT EXISTS link_tracker_codes jsonb"
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_links_not_written(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_links_not_written([vals])
+        return super().write(vals)
+
+    @api.model
+    def _check_links_not_written(self, vals_list):
+        if any("link_urls" in vals for vals in vals_list):
+            raise UserError(
+                self.env._("The tracked links of an email are set when it is sent and cannot be changed.")
+            )
 
     @api.depends("campaign_id.title", "subject")
     def _compute_display_name(self):
@@ -95,13 +128,66 @@ class PartnerEmailSend(models.Model):
             subject = send.subject or self.env._("(no subject)")
             send.display_name = f"{send.campaign_id.title}: {subject}" if send.campaign_id else subject
 
-    @api.depends("open_ids")
-    def _compute_open_count(self):
-        self._set_event_count("partner.email.open", "open_count")
+    @api.depends("open_ids", "click_ids")
+    def _compute_event_counts(self):
+        opens = self._person_event_stats("partner.email.open")
+        clicks = self._person_event_stats("partner.email.click")
+        for send in self:
+            send.open_count = opens.get(send.id, (0, None))[0]
+            send.click_count = clicks.get(send.id, (0, None))[0]
 
-    @api.depends("click_ids")
-    def _compute_click_count(self):
-        self._set_event_count("partner.email.click", "click_count")
+    @api.depends("open_ids", "click_ids")
+    def _compute_opened_at(self):
+        opens = self._person_event_stats("partner.email.open")
+        clicks = self._person_event_stats("partner.email.click")
+        for send in self:
+            times = [stats[send.id][1] for stats in (opens, clicks) if send.id in stats]
+            send.opened_at = min(times, default=False)
+
+    def _person_event_stats(self, event_model):
+        """``{send id: (count, first time)}`` of the events of ``event_model`` a person made."""
+        if not self.ids:
+            return {}
+        table = self.env[event_model]._table
+        time_column = "opened_at" if event_model == "partner.email.open" else "clicked_at"
+        self.env[event_model].flush_model(["send_id", time_column, "is_machine"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT send_id, count(*), min(%s) FROM %s
+                    WHERE send_id IN %s AND is_machine IS NOT TRUE GROUP BY send_id""",
+                SQL.identifier(time_column),
+                SQL.identifier(table),
+                tuple(self.ids),
+            )
+        )
+        return {send_id: (count, first) for send_id, count, first in rows}
+
+    def _search_opened_at(self, operator, value):
+        first_open = SQL(
+            """SELECT send_id, min(event_at) AS opened_at FROM (
+                   SELECT send_id, opened_at AS event_at FROM partner_email_open WHERE is_machine IS NOT TRUE
+                   UNION ALL
+                   SELECT send_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE
+               ) events GROUP BY send_id"""
+        )
+        if operator in ("=", "!=") and not value:
+            opened = SQL("SELECT send_id FROM (%s) first_open", first_open)
+            return [("id", "not in" if operator == "=" else "in", opened)]
+        if operator not in ("<", "<=", ">", ">=", "=", "!="):
+            return NotImplemented
+        value = fields.Datetime.to_datetime(value)
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "SELECT send_id FROM (%s) first_open WHERE opened_at %s %s",
+                    first_open,
+                    SQL(operator),
+                    value,
+                ),
+            )
+        ]
 
     @api.depends("template_id.body_html", "mail_message_id.body")
     def _compute_preview_html(self):
@@ -110,17 +196,10 @@ class PartnerEmailSend(models.Model):
         for send, send_sudo in zip(self, self.sudo(), strict=True):
             send.preview_html = send_sudo.template_id.body_html or send_sudo.mail_message_id.body
 
-    def _set_event_count(self, event_model, field_name):
-        """Set ``field_name`` to the number of ``event_model`` records of each send."""
-        counts = dict(
-            self.env[event_model]._read_group([("send_id", "in", self.ids)], ["send_id"], ["__count"])
-        )
-        for send in self:
-            send[field_name] = counts.get(send, 0)
-
     @api.model
-    def _create_with_notes(self, vals_list, mail_message_id=False):
-        """Create sends (state outgoing) and their connection notes (direction sent)."""
+    def _create_with_notes(self, vals_list, mail_message_ids=()):
+        """Create sends (state outgoing) and their connection notes (direction sent), the
+        note of ``vals_list[i]`` pointing at message ``mail_message_ids[i]`` when given."""
         sends = self.create(vals_list)
         self.env["partner.connection.note"].create(
             [
@@ -131,12 +210,76 @@ class PartnerEmailSend(models.Model):
                     "connection_type": send.connection_type,
                     "title": send.subject,
                     "send_id": send.id,
-                    "mail_message_id": mail_message_id,
+                    "mail_message_id": send.mail_message_id.id,
                 }
                 for send in sends
             ]
         )
         return sends
+
+    def _store_links(self, targets_by_send, codes_by_send=None):
+        """Store the tracked links of sends: ``{send id: [target URL, ...]}``, and the link
+        tracker code each link replaced (``{send id: [code or None, ...]}``). Users read the
+        links without their secrets (``link_urls``); the targets are kept for the redirect."""
+        codes_by_send = codes_by_send or {}
+        rows = [
+            SQL(
+                "(%s, %s::jsonb, %s::jsonb, %s::jsonb)",
+                send_id,
+                json.dumps(targets),
+                json.dumps([redact_url(url) for url in targets]),
+                json.dumps(codes_by_send[send_id]) if send_id in codes_by_send else None,
+            )
+            for send_id, targets in targets_by_send.items()
+        ]
+        if not rows:
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE partner_email_send send
+                      SET link_targets = v.targets, link_urls = v.urls, link_tracker_codes = v.codes
+                     FROM (VALUES %s) AS v(id, targets, urls, codes)
+                    WHERE send.id = v.id""",
+                SQL(", ").join(rows),
+            )
+        )
+        self.browse(targets_by_send).invalidate_recordset(["link_urls"])
+
+    def _write_outcomes(self, outcomes, untracked=None):
+        """Write, in one statement, ``{send id: (state, failure reason)}`` (a sent email
+        gets its send time, a retried one loses its earlier failure) and ``{send id: why
+        it left untracked}``."""
+        untracked = untracked or {}
+        rows = [
+            SQL(
+                "(%s, %s::varchar, %s::text, %s::varchar)",
+                send_id,
+                *(value or None for value in outcomes.get(send_id, (None, None))),
+                untracked.get(send_id),
+            )
+            for send_id in outcomes.keys() | untracked.keys()
+        ]
+        if not rows:
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE partner_email_send send
+                      SET state = COALESCE(v.state, send.state),
+                          failure_reason = CASE WHEN v.state IS NULL THEN send.failure_reason
+                                                ELSE v.reason END,
+                          sent_at = CASE WHEN v.state = 'sent' THEN %s ELSE send.sent_at END,
+                          untracked_reason = COALESCE(v.untracked, send.untracked_reason),
+                          write_date = %s
+                     FROM (VALUES %s) AS v(id, state, reason, untracked)
+                    WHERE send.id = v.id""",
+                SQL("(now() AT TIME ZONE 'UTC')"),
+                SQL("(now() AT TIME ZONE 'UTC')"),
+                SQL(", ").join(rows),
+            )
+        )
+        self.browse(outcomes.keys() | untracked.keys()).invalidate_recordset(
+            ["state", "failure_reason", "sent_at", "untracked_reason", "write_date"]
+        )
 
     def _get_open_token(self):
         self.ensure_one()
@@ -148,23 +291,45 @@ class PartnerEmailSend(models.Model):
 
     @api.model
     def _get_token_secret(self):
-        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        """The key of the tracking tokens: the addon's own, so that it is copied with the
+        database and survives a restore as a copy (which renews ``database.secret``)."""
+        return self.env["ir.config_parameter"].sudo().get_param(TOKEN_KEY_PARAM)
 
-    def _mark_sent(self):
-        self.write({"state": "sent", "sent_at": fields.Datetime.now(), "failure_reason": False})
+    @api.model
+    def _init_token_key(self):
+        """Create the token key once. A database that already sent tracked emails signed
+        them with ``database.secret``: it becomes the key, so that no link already sent dies."""
+        params = self.env["ir.config_parameter"].sudo()
+        if params.get_param(TOKEN_KEY_PARAM):
+            return
+        key = params.get_param("database.secret") if self.sudo().search_count([], limit=1) else None
+        params.set_param(TOKEN_KEY_PARAM, key or secrets.token_urlsafe(32))
 
     def _mark_failed(self, failure_reason):
         self.write({"state": "failed", "failure_reason": failure_reason})
 
     @api.model
-    def _record_click(self, send_id, index):
-        """Record a click on link ``index`` of send ``send_id`` (from a verified token) and
-        return the link's URL, or None when there is no such link (nothing recorded)."""
-        now = SQL("(now() AT TIME ZONE 'UTC')")
-        mailing_trace = SQL(_CLICK_TRACE_SQL, now=now) if "mailing.trace" in self.env else SQL()
+    def _record_click(self, send_id, index, machine_reason=None):
+        """Record a click on link ``index`` of send ``send_id`` (from a verified token), a
+        machine's when ``machine_reason`` is given, and return the link's target URL, or None
+        when there is no such link (nothing recorded)."""
         self.env.cr.execute(
-            SQL(_CLICK_SQL, send_id=send_id, index=index, now=now, mailing_trace=mailing_trace)
+            SQL(
+                _CLICK_SQL,
+                send_id=send_id,
+                index=index,
+                now=SQL("(statement_timestamp() AT TIME ZONE 'UTC')"),
+                machine_reason=machine_reason,
+                scanner_reason=self.env._("link scanner: %s links within 1 s"),
+            )
         )
         row = self.env.cr.fetchone()
-        self.env.invalidate_all()
         return row[0] if row else None
+
+    @api.model
+    def _get_link_target(self, send_id, index):
+        """The target URL of link ``index`` of send ``send_id``, or None; records nothing."""
+        rows = self.env.execute_query(
+            SQL("SELECT link_targets ->> %s FROM partner_email_send WHERE id = %s", index, send_id)
+        )
+        return rows[0][0] if rows else None

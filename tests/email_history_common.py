@@ -40,7 +40,6 @@ class EmailHistoryCase(TransactionCase):
             ]
         )
         cls.open = cls.env["partner.email.open"].create({"send_id": cls.campaign_send.id})
-        cls.campaign_send.opened_at = cls.open.opened_at
         cls.sale_click, cls.shop_click, cls.quote_click = cls.env["partner.email.click"].create(
             [
                 {"send_id": cls.campaign_send.id, "url": "https://www.example.com/sale"},

@@ -173,7 +173,12 @@ class TestMailTracking(CustomerMixin, MailCommon):
         body = self._sent_body(self.customer.email)
         self.assertIn("https://shop.example.com/sale?a=1&amp;b=2", body)
         self.assertNotIn("/email_history/", body)
-        self.assertFalse(self._sends(mail), "the failed tracking step left nothing behind")
+        send = self._sends(mail)
+        self.assertRecordValues(
+            send, [{"state": "sent", "untracked_reason": "tracking failed", "link_urls": False}]
+        )
+        note = self.env["partner.connection.note"].search([("send_id", "=", send.id)])
+        self.assertEqual(note.direction, "sent", "and its connection note")
 
     def test_database_error_in_tracking_still_sends(self):
         with (

@@ -1,8 +1,10 @@
 import re
+from unittest.mock import patch
 
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.tests import HttpCase, tagged
 
+from ..models.mail_mail import TRACKING_ENABLED_PARAM
 from ..tools import CLICK_PATH, OPEN_PATH
 
 SHOP_URL = "https://shop.example.com/spring?ref=newsletter"
@@ -57,6 +59,7 @@ class TestMassMailingTracking(MailCommon, HttpCase):
                         "subject": "Our spring collection",
                         "state": "sent",
                         "link_urls": [SHOP_URL],
+                        "untracked_reason": False,
                     }
                 ],
             )
@@ -77,17 +80,44 @@ class TestMassMailingTracking(MailCommon, HttpCase):
                 "the unsubscribe link is Odoo's, untracked",
             )
 
+    def _settle_and_sync(self):
+        """Let the clicks settle (a scanner's burst has arrived) and run the sync job."""
+        self.env.cr.execute("UPDATE partner_email_click SET clicked_at = clicked_at - interval '1 minute'")
+        self.env["partner.email.tracking.sync"]._sync_batch()
+        self.env.invalidate_all()
+
+    def _mailing_numbers(self, mailing):
+        mailing.invalidate_recordset()
+        link = self.env["link.tracker"].search([("mass_mailing_id", "=", mailing.id), ("url", "=", SHOP_URL)])
+        traces = mailing.mailing_trace_ids
+        return {
+            "opened": mailing.opened,
+            "clicked": mailing.clicked,
+            "opened_ratio": mailing.opened_ratio,
+            "clicks_ratio": mailing.clicks_ratio,
+            "link clicks": link.count,
+            "tracker clicks with trace": self.env["link.tracker.click"].search_count(
+                [("mass_mailing_id", "=", mailing.id), ("mailing_trace_id", "!=", False)]
+            ),
+            "statuses": sorted(traces.mapped("trace_status")),
+            "clicked traces": len(traces.filtered("links_click_datetime")),
+        }
+
     def test_open_and_click_seen_by_both(self):
         sends = self._send_mailing()
         traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", self.mailing.id)])
         self.assertEqual(sorted(traces.mapped("mail_mail_id_int")), sorted(sends.mapped("mail_mail_id")))
+        self.assertEqual(sorted(sends.mapped("mailing_trace_id")), sorted(traces.ids))
         opened, clicked, untouched = sends
 
         self.url_open(f"{OPEN_PATH}{opened._get_open_token()}.gif")
         response = self.url_open(f"{CLICK_PATH}{clicked._get_click_token(0)}", allow_redirects=False)
         self.assertEqual(response.headers["Location"], SHOP_URL)
+        Trace = type(self.env["mailing.trace"])
+        with patch.object(Trace, "set_clicked", autospec=True, side_effect=Trace.set_clicked) as set_clicked:
+            self._settle_and_sync()
+        set_clicked.assert_called()
 
-        self.env.invalidate_all()
         self.assertEqual(opened.open_count, 1)
         self.assertTrue(opened.opened_at)
         self.assertEqual(clicked.click_ids.url, SHOP_URL)
@@ -101,3 +131,24 @@ class TestMassMailingTracking(MailCommon, HttpCase):
         self.assertTrue(trace_of[clicked.mail_mail_id].links_click_datetime)
         self.assertEqual(trace_of[untouched.mail_mail_id].trace_status, "sent")
         self.assertEqual((self.mailing.opened, self.mailing.clicked), (2, 1))
+        self.assertEqual(self.campaign.click_count, 1)
+
+        # The same mailing tracked by Odoo alone gives the same numbers.
+        self.env["ir.config_parameter"].set_param(TRACKING_ENABLED_PARAM, "0")
+        odoo_mailing = self.mailing.copy({"name": "Spring newsletter, Odoo's tracking"})
+        with self.mock_mail_gateway():
+            odoo_mailing.action_send_mail()
+        bodies = {sent["email_to"][0]: sent["body"] for sent in self._mails}
+        opener, clicker = (bodies[next(to for to in bodies if c.email in to)] for c in self.contacts[:2])
+        self.url_open(re.search(r'src="([^"]*/mail/track/[^"]+)"', opener)[1])
+        odoo_click = re.search(r'href="([^"]*/r/\w+/m/\d+)"', clicker)[1]
+        self.assertEqual(self.url_open(odoo_click, allow_redirects=False).status_code, 301)
+        self.env.invalidate_all()
+        self.assertEqual(self._mailing_numbers(self.mailing), self._mailing_numbers(odoo_mailing))
+
+    def test_machine_open_does_not_open_the_trace(self):
+        sends = self._send_mailing()
+        self.url_open(f"{OPEN_PATH}{sends[0]._get_open_token()}.gif", headers={"User-Agent": "Mozilla/5.0"})
+        self._settle_and_sync()
+        self.assertFalse(sends[0].opened_at)
+        self.assertEqual(self.mailing.mailing_trace_ids.mapped("trace_status"), ["sent"] * 3)

@@ -47,8 +47,9 @@ class TestPartnerEmailModels(EmailHistoryCase):
         note = self.individual_note
         self.assertEqual(note.state, "failed")
         self.assertIn("User unknown", note.failure_reason)
-        self.assertFalse(note.opened_at)
+        self.assertEqual(note.opened_at, self.quote_click.clicked_at, "a person's click means it was opened")
         self.assertEqual(self.campaign_note.opened_at, self.campaign_send.opened_at)
+        self.assertEqual(self.campaign_send.opened_at, self.open.opened_at)
         self.assertEqual(note.direction, "sent", "a note is an outgoing email by default")
 
     def test_note_highlighted_types(self):

@@ -1,0 +1,190 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+import psycopg2
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from ..models.partner_email_send import TOKEN_KEY_PARAM
+from ..tools import OPEN, make_token, parse_token
+from .customer_common import CustomerMixin
+from .email_history_common import USER_GROUP
+
+PAY_URL = "https://pay.example.com/checkout?order=7&access_token=S3CRET-PAY&utm_source=mail"
+PAY_URL_SHOWN = "https://pay.example.com/checkout?order=7&utm_source=mail"
+SHOP_URL = "https://shop.example.com/new"
+
+
+@tagged("post_install", "-at_install")
+class TestTrustworthyLinks(CustomerMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.send = cls.env["partner.email.send"].create(
+            {"partner_id": cls.customer.id, "subject": "Your order", "state": "sent"}
+        )
+        cls.send._store_links({cls.send.id: [PAY_URL, SHOP_URL]})
+        cls.reader = new_test_user(cls.env, "history_reader", groups=f"base.group_user,{USER_GROUP}")
+
+    def _click(self, index=0, method="GET"):
+        return self.url_open(
+            f"/email_history/c/{self.send._get_click_token(index)}", allow_redirects=False, method=method
+        )
+
+    def _events(self):
+        self.env.invalidate_all()
+        return len(self.send.open_ids), len(self.send.click_ids)
+
+    def _set_target(self, index, url):
+        self.env.cr.execute(
+            """UPDATE partner_email_send SET link_targets = jsonb_set(link_targets, %s, to_jsonb(%s::text))
+                WHERE id = %s""",
+            [f"{{{index}}}", url, self.send.id],
+        )
+
+    def test_history_users_read_no_secret(self):
+        response = self._click(0)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.headers["Location"], PAY_URL, "the customer lands on the full link")
+        send = self.send.with_user(self.reader)
+        self.assertEqual(send.link_urls, [PAY_URL_SHOWN, SHOP_URL])
+        self.assertEqual(send.click_ids.url, PAY_URL_SHOWN)
+        self.assertNotIn("S3CRET", str(send.read()))
+        self.assertNotIn("S3CRET", str(send.click_ids.read()))
+        self.assertNotIn(
+            "link_targets", self.env["partner.email.send"]._fields, "no field exposes the targets"
+        )
+
+    def test_links_cannot_be_written(self):
+        for send in (self.send, self.send.sudo()):
+            with self.assertRaises(UserError):
+                send.write({"link_urls": ["javascript:alert(1)"]})
+        with self.assertRaises(UserError):
+            self.env["partner.email.send"].create(
+                {"partner_id": self.customer.id, "link_urls": ["https://evil.example.com"]}
+            )
+
+    def test_links_outlive_a_new_database_secret(self):
+        token = self.send._get_click_token(1)
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("database.secret", "renewed by a restore as a copy")
+        response = self.url_open(f"/email_history/c/{token}", allow_redirects=False)
+        self.assertEqual(response.headers.get("Location"), SHOP_URL)
+
+    def test_upgrade_keeps_links_signed_with_database_secret(self):
+        params = self.env["ir.config_parameter"].sudo()
+        old_token = make_token(params.get_param("database.secret"), OPEN, self.send.id)
+        params.search([("key", "=", TOKEN_KEY_PARAM)]).unlink()
+        self.env["partner.email.send"]._init_token_key()
+        self.assertEqual(parse_token(self.send._get_token_secret(), OPEN, old_token), (self.send.id, 0))
+        self.url_open(f"/email_history/o/{old_token}.gif")
+        self.assertEqual(self._events(), (1, 0))
+
+    def test_fresh_key_is_random(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.search([("key", "=", TOKEN_KEY_PARAM)]).unlink()
+        self.env["partner.email.send"].search([]).unlink()
+        self.env["partner.email.send"]._init_token_key()
+        key = params.get_param(TOKEN_KEY_PARAM)
+        self.assertGreaterEqual(len(key), 32)
+        self.assertNotEqual(key, params.get_param("database.secret"))
+
+    def test_tampered_or_unsafe_target_refused(self):
+        for url in (
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "//evil.example.com/",
+            "https://shop.example.com/a\r\nSet-Cookie: x=1",
+            "https:///no-host",
+        ):
+            with self.subTest(url=url):
+                self._set_target(1, url)
+                with mute_logger("odoo.addons.partner_email_history.controllers.main"):
+                    response = self._click(1)
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn("Location", response.headers)
+        self.assertEqual(self._events(), (0, 0), "a refused link records nothing")
+
+    def test_only_get_records(self):
+        for method in ("HEAD", "OPTIONS"):
+            with self.subTest(method=method):
+                pixel = self.url_open(f"/email_history/o/{self.send._get_open_token()}.gif", method=method)
+                self.assertLess(pixel.status_code, 300)
+                click = self._click(0, method=method)
+                self.assertIn(click.status_code, (200, 204, 302))
+        self.assertEqual(self._events(), (0, 0))
+        self.assertEqual(self._click(0).status_code, 302)
+        self.assertEqual(self._events(), (0, 1))
+
+    def test_click_still_redirects_when_recording_fails(self):
+        Send = type(self.env["partner.email.send"])
+        with (
+            patch.object(Send, "_record_click", side_effect=psycopg2.OperationalError("lock timeout")),
+            mute_logger("odoo.addons.partner_email_history.controllers.main"),
+        ):
+            response = self._click(1)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.headers["Location"], SHOP_URL)
+        self.assertEqual(self._events(), (0, 0))
+
+    def test_scanner_burst_is_machine(self):
+        self._click(0)
+        self._click(1)
+        self.env.invalidate_all()
+        first, second = self.send.click_ids.sorted("id")
+        self.assertFalse(first.is_machine, "alone so far: a person's, until the burst is seen")
+        self.assertTrue(second.is_machine)
+        self.assertIn("2 links", second.machine_reason)
+        self.env.cr.execute(
+            "UPDATE partner_email_click SET clicked_at = clicked_at - interval '1 minute' WHERE send_id = %s",
+            [self.send.id],
+        )
+        self.env["partner.email.tracking.sync"]._sync_batch()
+        self.env.invalidate_all()
+        self.assertTrue(first.is_machine, "the sync job marks the earlier clicks of the burst")
+        self.assertFalse(self.send.opened_at, "machines do not open emails")
+        self.assertEqual(self.send.click_count, 0)
+        self.assertFalse(first.sync_pending or second.sync_pending)
+
+    def test_person_clicks_one_link_twice(self):
+        self._click(0)
+        self.send.click_ids.clicked_at -= timedelta(seconds=0.5)
+        self._click(0)
+        self.env.invalidate_all()
+        self.assertEqual(self.send.click_ids.mapped("is_machine"), [False, False])
+        self.assertEqual(self.send.click_count, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestOutcomeReconciliation(CustomerMixin, HttpCase):
+    def test_lost_outcomes_reconciled(self):
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "body_html": "<p>Hi</p>",
+                    "email_to": "x@example.com",
+                    "state": "exception",
+                    "failure_reason": "boom",
+                }
+            )
+        )
+        gone, failed, queued = self.env["partner.email.send"].create(
+            [
+                {"partner_id": self.customer.id, "subject": "Gone", "mail_mail_id": 999_999_999},
+                {"partner_id": self.customer.id, "subject": "Failed", "mail_mail_id": mail.id},
+                {"partner_id": self.customer.id, "subject": "Recent", "mail_mail_id": 999_999_998},
+            ]
+        )
+        self.env.cr.execute(
+            "UPDATE partner_email_send SET create_date = create_date - interval '1 hour' WHERE id IN %s",
+            [(gone.id, failed.id)],
+        )
+        self.env["partner.email.tracking.sync"]._reconcile_outgoing()
+        self.env.invalidate_all()
+        self.assertEqual(gone.state, "sent", "a deleted mail.mail was sent")
+        self.assertEqual((failed.state, failed.failure_reason), ("failed", "boom"))
+        self.assertEqual(queued.state, "outgoing", "too recent: its send may still be running")
