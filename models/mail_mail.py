@@ -20,6 +20,7 @@ class _MailHistory:
     """The sends of one mail.mail in the batch being sent, and what is left to write."""
 
     sends: dict  # partner id -> send id
+    record: models.BaseModel | None = None  # the email's source document (sudo), if any
     untracked: dict = field(default_factory=dict)  # send id -> why it leaves untracked
     targets: dict = field(default_factory=dict)  # send id -> [target URL, ...]
     codes: dict = field(default_factory=dict)  # send id -> [link tracker code or None, ...]
@@ -142,30 +143,31 @@ class MailMail(models.Model):
         mails = mails.filtered(lambda mail: recipients[mail.id])
         if not mails:
             return batch
+        records = mails._email_history_records()
         try:
             with self.env.cr.savepoint(flush=False):
-                sends_by_mail = mails._email_history_create_sends(recipients)
+                sends_by_mail = mails._email_history_create_sends(recipients, records)
         except Exception:  # never block the email; it leaves unlisted only if this fails
             _logger.exception("Email history: could not record the sends of mail.mail %s", mails.ids)
             self.env["partner.email.send"].invalidate_model(flush=False)
             return batch
         enabled = self._email_history_tracking_enabled()
         for mail in mails:
-            history = batch[mail.id] = _MailHistory(sends=sends_by_mail[mail.id])
+            history = batch[mail.id] = _MailHistory(sends=sends_by_mail[mail.id], record=records.get(mail.id))
             if not enabled:
                 reason = self.env._("tracking is turned off")
                 history.untracked = dict.fromkeys(history.sends.values(), reason)
         return batch
 
-    def _email_history_create_sends(self, recipients):
+    def _email_history_create_sends(self, recipients, records):
         """``{mail id: {partner id: send id}}`` of ``recipients`` (``{mail id: partners}``),
-        creating the sends and notes not created by an earlier try of the same email."""
+        creating the sends and notes not created by an earlier try of the same email;
+        ``records`` are the emails' source documents (``{mail id: record}``)."""
         Send = self.env["partner.email.send"].sudo()
         existing = {
             (send.mail_mail_id, send.partner_id.id): send.id
             for send in Send.search([("mail_mail_id", "in", self.ids)])
         }
-        records = self._email_history_records()
         vals_list = []
         for mail in self:
             connection_type, campaign = self.env["partner.email.connection.type"]._classify_mail(
@@ -210,7 +212,7 @@ class MailMail(models.Model):
     def _email_history_track(self, tracked, history):
         """Add tracking to the body of each ``(email values, send id)`` of ``tracked``."""
         self.ensure_one()
-        base_url = self._email_history_base_url()
+        base_url = (self._email_history_mailing() or history.record or self).get_base_url().rstrip("/")
         secret = self.env["partner.email.send"].sudo()._get_token_secret()
         tracker_codes, drop_images = self._email_history_foreign_layer()
         urls_to_codes = {url: code for code, url in tracker_codes.items()}
@@ -263,13 +265,6 @@ class MailMail(models.Model):
             for mail in self
             if mail.model in existing and mail.res_id in existing[mail.model].ids
         }
-
-    def _email_history_base_url(self):
-        """Base URL of the email's links, as Odoo builds its own: from its mailing or its
-        source document (company / website aware), else the database's."""
-        record = self._email_history_records().get(self.id)
-        source = self._email_history_mailing() or record or self
-        return source.get_base_url().rstrip("/")
 
     def _email_history_foreign_layer(self):
         """``({link tracker code: URL}, image sources to drop)``: mass_mailing's link tracker

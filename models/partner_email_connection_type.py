@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 
 from .partner_connection_note import CONNECTION_TYPES
 
@@ -13,11 +14,19 @@ class PartnerEmailConnectionType(models.Model):
     _order = "model_name"
     _rec_name = "model_name"
 
-    model_name = fields.Char(
+    model_id = fields.Many2one(
+        "ir.model",
         string="Source Model",
+        compute="_compute_model_id",
+        inverse="_inverse_model_id",
+        domain=[("transient", "=", False)],
+        help="The kind of document the emails come from, e.g. Payments.",
+    )
+    model_name = fields.Char(
+        string="Technical Name",
         required=True,
-        help="Technical name of the model the email comes from, e.g. sign.request. "
-        "The model does not need to be installed.",
+        help="Technical name of the model the email comes from, e.g. sign.request. The defaults "
+        "also name models of apps that are not installed: they apply once the app is.",
     )
     connection_type = fields.Selection(CONNECTION_TYPES, required=True)
     active = fields.Boolean(default=True)
@@ -26,14 +35,41 @@ class PartnerEmailConnectionType(models.Model):
         "UNIQUE(model_name)", "A source model can have only one connection type."
     )
 
+    @api.depends("model_name")
+    def _compute_model_id(self):
+        for mapping in self:
+            mapping.model_id = self.env["ir.model"]._get(mapping.model_name) if mapping.model_name else False
+
+    def _inverse_model_id(self):
+        for mapping in self.filtered("model_id"):
+            mapping.model_name = mapping.model_id.model
+
+    @api.constrains("model_name")
+    def _check_model_name(self):
+        if self.env.context.get("install_mode"):
+            return  # the module's own defaults name optional apps' models
+        for mapping in self:
+            if mapping.model_name not in self.env:
+                raise ValidationError(
+                    self.env._("“%(name)s” is not a model of this database.", name=mapping.model_name)
+                )
+
+    @api.model
+    def _normalized(self, vals):
+        if vals.get("model_id") and not vals.get("model_name"):
+            vals = {**vals, "model_name": self.env["ir.model"].browse(vals["model_id"]).model}
+        if isinstance(vals.get("model_name"), str):
+            vals = {**vals, "model_name": vals["model_name"].strip().lower()}
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
-        records = super().create(vals_list)
+        records = super().create([self._normalized(vals) for vals in vals_list])
         self.env.registry.clear_cache()
         return records
 
     def write(self, vals):
-        res = super().write(vals)
+        res = super().write(self._normalized(vals))
         self.env.registry.clear_cache()
         return res
 

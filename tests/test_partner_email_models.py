@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..models.res_partner import EMAIL_BUTTON_COUNT_LIMIT, EMAIL_PAGE_LIMIT
@@ -202,3 +202,16 @@ class TestPartnerEmailModels(EmailHistoryCase):
         self.assertEqual(self.partner.email_send_count_label, f"{EMAIL_BUTTON_COUNT_LIMIT}+")
         empty = self.env["res.partner"].create({"name": "No History"})
         self.assertEqual(empty.email_send_count_label, "")
+
+    def test_connection_type_model_is_normalized_and_checked(self):
+        ConnectionType = self.env["partner.email.connection.type"]
+        mapping = ConnectionType.create({"model_name": "  Res.Partner ", "connection_type": "payment"})
+        self.assertEqual(mapping.model_name, "res.partner")
+        self.assertEqual(mapping.model_id, self.env["ir.model"]._get("res.partner"))
+        for name in ("", "   ", "not.a.model!!", "no.such.model"):
+            with self.subTest(name=name), self.assertRaises(ValidationError):
+                ConnectionType.create({"model_name": name, "connection_type": "payment"})
+        picked = ConnectionType.create(
+            {"model_id": self.env["ir.model"]._get_id("utm.source"), "connection_type": "campaign"}
+        )
+        self.assertEqual(picked.model_name, "utm.source", "picked from the list of models")
