@@ -168,3 +168,13 @@ class PartnerEmailSend(models.Model):
         row = self.env.cr.fetchone()
         self.env.invalidate_all()
         return row[0] if row else None
+
+    deferred_reason = fields.Text(
+        string="Deferred",
+        readonly=True,
+        help="What the receiving server answered when it delayed delivery and kept retrying.",
+    )
+
+    def _mark_deferred(self, deferred_reason):
+        """A delay notice: a failed send stays failed, any other is left sent."""
+        self.filtered(lambda send: send.state != "failed").write({"deferred_reason": deferred_reason})
