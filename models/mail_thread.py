@@ -31,12 +31,13 @@ class MailThread(models.AbstractModel):
     def _routing_handle_bounce(self, email_message, message_dict):
         """A bounce of an email sent to contacts fails their sends; a delay notice only
         notes the server's answer on them."""
-        super()._routing_handle_bounce(email_message, message_dict)
+        result = super()._routing_handle_bounce(email_message, message_dict)
         try:
             with self.env.cr.savepoint():
                 self._email_history_record_bounce(email_message, message_dict)
         except Exception:
             _logger.exception("Email history: could not record the bounce %s", message_dict.get("message_id"))
+        return result
 
     @api.model
     def _email_history_record_bounce(self, email_message, message_dict):
@@ -47,19 +48,16 @@ class MailThread(models.AbstractModel):
         if not sends:
             return
         statuses = recipient_statuses(email_message)
+        excerpt = bounce_excerpt(email_message) or message_dict.get("subject")
         for status in statuses:
             addresses = {email_normalize(address) for address in status.addresses}
             recipient_sends = sends.filtered(lambda send, addresses=addresses: _addresses(send) & addresses)
             if status.is_failed:
-                recipient_sends._mark_failed(status.server_text)
+                recipient_sends._mark_failed(status.server_text or excerpt)
             elif status.is_delayed:
-                recipient_sends._mark_deferred(status.server_text)
-        if statuses:
-            return
-        excerpt = bounce_excerpt(email_message)
-        self._email_history_bounced_without_report(sends, message_dict, excerpt)._mark_failed(
-            excerpt or message_dict.get("subject")
-        )
+                recipient_sends._mark_deferred(status.server_text or excerpt)
+        if not statuses:
+            self._email_history_bounced_without_report(sends, message_dict, excerpt)._mark_failed(excerpt)
 
     @api.model
     def _email_history_bounced_without_report(self, sends, message_dict, excerpt):

@@ -254,6 +254,21 @@ class TestBounce(BounceMixin, CustomerMixin, MailCommon):
         self.assertEqual(send.state, "failed")
         self.assertIn("mailbox is full", send.failure_reason)
 
+    def test_report_without_status_keeps_its_explanation(self):
+        send = self._send_template()
+        recipient = f"\nFinal-Recipient: rfc822; {self.customer.email}\nAction: failed\n"
+        self._bounce_report(self._sent_email(self.customer.email), recipient)
+        self.assertRecordValues(
+            send,
+            [
+                {
+                    "state": "failed",
+                    "failure_reason": "This is the mail system at host mx.example.net.\n"
+                    "Your message could not be delivered to one or more recipients.",
+                }
+            ],
+        )
+
     def test_bounce_of_another_email_changes_nothing(self):
         send = self._send_template()
         sent = dict(self._sent_email(self.customer.email), message_id="<unknown-1@elsewhere.example.com>")
