@@ -1,6 +1,10 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.tools import email_normalize, email_normalize_all
+from odoo.tools.mail import email_re
+
+from ..tools import bounce_excerpt, recipient_statuses
 
 _logger = logging.getLogger(__name__)
 
@@ -15,13 +19,59 @@ class MailThread(models.AbstractModel):
         thread_id = super()._message_route_process(message, message_dict, routes)
         if routes:
             try:
-                with self.env.cr.savepoint():
+                with self.env.cr.savepoint(flush=False):
                     self._email_history_note_received(message_dict, routes[0][0])
+                    self.env["partner.connection.note"].flush_model()
             except Exception:
                 _logger.exception(
                     "Email history: could not note the email %s received", message_dict.get("message_id")
                 )
         return thread_id
+
+    @api.model
+    def _routing_handle_bounce(self, email_message, message_dict):
+        """A bounce of an email sent to contacts fails their sends; a delay notice only
+        notes the server's answer on them."""
+        result = super()._routing_handle_bounce(email_message, message_dict)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self._email_history_record_bounce(email_message, message_dict)
+                self.env["partner.email.send"].flush_model()
+        except Exception:
+            _logger.exception("Email history: could not record the bounce %s", message_dict.get("message_id"))
+        return result
+
+    @api.model
+    def _email_history_record_bounce(self, email_message, message_dict):
+        bounced_message = message_dict.get("bounced_message")
+        if not bounced_message:
+            return
+        sends = self.env["partner.email.send"].sudo().search([("mail_message_id", "=", bounced_message.id)])
+        if not sends:
+            return
+        statuses = recipient_statuses(email_message)
+        excerpt = bounce_excerpt(email_message) or message_dict.get("subject")
+        for status in statuses:
+            addresses = {email_normalize(address) for address in status.addresses}
+            recipient_sends = sends.filtered(lambda send, addresses=addresses: _addresses(send) & addresses)
+            if status.is_failed:
+                recipient_sends._mark_failed(status.server_text or excerpt)
+            elif status.is_delayed:
+                recipient_sends._mark_deferred(status.server_text or excerpt)
+        if not statuses:
+            self._email_history_bounced_without_report(sends, message_dict, excerpt)._mark_failed(excerpt)
+
+    @api.model
+    def _email_history_bounced_without_report(self, sends, message_dict, excerpt):
+        """The sends a bounce without delivery status report is about: those of the partner
+        Odoo found, else those whose address the bounce's text names, else the only one."""
+        partners = message_dict.get("bounced_partner")
+        if partners:
+            return sends.filtered(lambda send: send.partner_id in partners)
+        named = {email_normalize(address) for address in email_re.findall(excerpt)}
+        return sends.filtered(lambda send: _addresses(send) & named) or (
+            sends if len(sends) == 1 else sends.browse()
+        )
 
     @api.model
     def _email_history_note_received(self, message_dict, model_name):
@@ -51,3 +101,8 @@ class MailThread(models.AbstractModel):
                 "mail_message_id": message.id,
             }
         )
+
+
+def _addresses(send):
+    """The normalized addresses a send went to."""
+    return {*email_normalize_all(send.email_to or ""), send.partner_id.email_normalized} - {False}

@@ -68,6 +68,11 @@ class PartnerEmailSend(models.Model):
         [("outgoing", "Outgoing"), ("sent", "Sent"), ("failed", "Failed")], required=True, default="outgoing"
     )
     failure_reason = fields.Text(string="Server Response", readonly=True)
+    deferred_reason = fields.Text(
+        string="Deferred",
+        readonly=True,
+        help="What the receiving server answered when it delayed delivery and kept retrying.",
+    )
     untracked_reason = fields.Char(
         string="Not Tracked",
         readonly=True,
@@ -268,6 +273,7 @@ class PartnerEmailSend(models.Model):
                           failure_reason = CASE WHEN v.state IS NULL THEN send.failure_reason
                                                 ELSE v.reason END,
                           sent_at = CASE WHEN v.state = 'sent' THEN %s ELSE send.sent_at END,
+                          deferred_reason = CASE WHEN v.state IS NULL THEN send.deferred_reason END,
                           untracked_reason = COALESCE(v.untracked, send.untracked_reason),
                           write_date = %s
                      FROM (VALUES %s) AS v(id, state, reason, untracked)
@@ -278,7 +284,7 @@ class PartnerEmailSend(models.Model):
             )
         )
         self.browse(outcomes.keys() | untracked.keys()).invalidate_recordset(
-            ["state", "failure_reason", "sent_at", "untracked_reason", "write_date"]
+            ["state", "failure_reason", "deferred_reason", "sent_at", "untracked_reason", "write_date"]
         )
 
     def _get_open_token(self):
@@ -307,6 +313,10 @@ class PartnerEmailSend(models.Model):
 
     def _mark_failed(self, failure_reason):
         self.write({"state": "failed", "failure_reason": failure_reason})
+
+    def _mark_deferred(self, deferred_reason):
+        """A delay notice: a failed send stays failed, any other is left sent."""
+        self.filtered(lambda send: send.state != "failed").write({"deferred_reason": deferred_reason})
 
     @api.model
     def _record_click(self, send_id, index, machine_reason=None):

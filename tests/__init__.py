@@ -11,3 +11,4 @@ from . import test_incoming_mail
 from . import test_mass_mailing
 from . import test_smtp_reply
 from . import test_trustworthy_links
+from . import test_bounce

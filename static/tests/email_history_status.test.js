@@ -14,6 +14,7 @@ describe.current.tags("desktop");
 
 const SERVER_RESPONSE =
     "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
+const DEFERRAL = "4.4.1 smtp; 451 4.4.1 <eve@example.com>: try again later";
 
 class UtmCampaign extends models.Model {
     _name = "utm.campaign";
@@ -48,6 +49,7 @@ class PartnerEmailSend extends models.Model {
         ],
     });
     failure_reason = fields.Text();
+    deferred_reason = fields.Text();
     template_id = fields.Many2one({ relation: "mail.template" });
     preview_html = fields.Html();
 
@@ -75,7 +77,17 @@ class PartnerEmailSend extends models.Model {
             sent_at: "2025-03-08 09:00:00",
             state: "failed",
             failure_reason: SERVER_RESPONSE,
+            // deferred before it bounced: the failure is what counts
+            deferred_reason: "4.2.2 smtp; 452 mailbox full",
             preview_html: `<p class="o_preview_text">Last chance: 20% off today</p>`,
+        },
+        {
+            id: 3,
+            subject: "Your invoice",
+            email_to: "eve@example.com",
+            sent_at: "2025-03-09 09:00:00",
+            state: "sent",
+            deferred_reason: DEFERRAL,
         },
     ];
 }
@@ -118,7 +130,11 @@ function mountList(resModel, arch) {
 function mountSends() {
     return mountList(
         "partner.email.send",
-        `<list><field name="subject"/><field name="state" widget="email_history_status"/></list>`
+        `<list>
+            <field name="subject"/>
+            <field name="deferred_reason" column_invisible="1"/>
+            <field name="state" widget="email_history_status"/>
+        </list>`
     );
 }
 
@@ -149,6 +165,7 @@ test("the red icon's popover shows the details and the server response verbatim"
     expect(`${POPOVER} .o_email_history_subject`).toHaveText("Last chance");
     expect(`${POPOVER} .o_email_history_recipient`).toHaveText("ann@example.com");
     expect(`${POPOVER} .o_email_history_open_count`).toHaveText("0");
+    expect(`${POPOVER} .o_email_history_deferred_reason`).toHaveCount(0);
     // the row was not opened by the click on its icon
     expect(".modal").toHaveCount(0);
 });
@@ -173,6 +190,20 @@ test("the grey icon's popover shows opens, clicks and a sandboxed template previ
 
     await contains(`.o_data_row:eq(0) ${ICON}`).click();
     expect(POPOVER).toHaveCount(0);
+});
+
+test("a deferred email: amber icon, popover with the server's text", async () => {
+    await openSendPopover(2);
+
+    expect(`.o_data_row:eq(2) ${ICON}`).toHaveClass("o_email_history_status_deferred");
+    expect(`.o_data_row:eq(2) ${ICON}`).not.toHaveClass("o_email_history_status_failed");
+    expect(`.o_data_row:eq(0) ${ICON}`).not.toHaveClass("o_email_history_status_deferred");
+    expect(`.o_data_row:eq(1) ${ICON}`).not.toHaveClass("o_email_history_status_deferred");
+    expect(`${POPOVER} h6`).toHaveText("Sent");
+    expect(`${POPOVER} .o_email_history_deferred_reason`).toHaveText(DEFERRAL);
+    expect(`${POPOVER} .o_email_history_deferred_reason`).toHaveClass("font-monospace");
+    expect(`${POPOVER}`).toHaveText(/Deferred/);
+    expect(`${POPOVER} .o_email_history_server_response`).toHaveCount(0);
 });
 
 test("without a template, the popover previews the message's own content", async () => {

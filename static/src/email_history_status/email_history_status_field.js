@@ -8,7 +8,8 @@ import { EmailHistoryStatusPopover } from "../email_history_status_popover/email
 
 /**
  * Info icon on the state of a tracked message (or of a connection note linked to one): grey when
- * the message went out, red when it failed. Clicking it shows the message details in a popover.
+ * the message went out, red when it failed, amber when its delivery was deferred (when the list
+ * loads `deferred_reason`). Clicking it shows the message details in a popover.
  */
 export class EmailHistoryStatusField extends Component {
     static template = "partner_email_history.EmailHistoryStatusField";
@@ -26,9 +27,16 @@ export class EmailHistoryStatusField extends Component {
         return this.state === "failed";
     }
 
+    get isDeferred() {
+        return this.state === "sent" && Boolean(this.props.record.data.deferred_reason);
+    }
+
     get title() {
-        return this.isFailed
-            ? _t("Not sent: click to see the server response")
+        if (this.isFailed) {
+            return _t("Not sent: click to see the server response");
+        }
+        return this.isDeferred
+            ? _t("Delivery deferred: click to see the server response")
             : _t("Click to see the email details");
     }
 

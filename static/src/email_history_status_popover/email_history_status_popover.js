@@ -15,6 +15,7 @@ const SEND_SPECIFICATION = {
     click_count: {},
     state: {},
     failure_reason: {},
+    deferred_reason: {},
     template_id: { fields: { display_name: {} } },
     preview_html: {},
 };
@@ -49,6 +50,10 @@ export class EmailHistoryStatusPopover extends Component {
 
     get isFailed() {
         return this.send.state === "failed";
+    }
+
+    get isDeferred() {
+        return this.send.state === "sent" && Boolean(this.send.deferred_reason);
     }
 
     formatDate(value) {
