@@ -12,3 +12,4 @@ from . import test_mass_mailing
 from . import test_smtp_reply
 from . import test_trustworthy_links
 from . import test_bounce
+from . import test_url_safety

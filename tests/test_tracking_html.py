@@ -5,6 +5,9 @@ from ..tools import add_tracking
 PIXEL = "https://odoo.example.com/email_history/o/PIXEL.gif"
 
 
+CLICK_PREFIX = "https://odoo.example.com/email_history/c/"
+
+
 def click_url(index):
     return f"https://odoo.example.com/email_history/c/CLICK{index}"
 
@@ -65,6 +68,26 @@ class TestTrackingHtml(BaseCase):
         for href in untouched:
             self.assertIn(f'href="{href.replace("&", "&amp;")}"', tracked)
         self.assertEqual(tracked.count(PIXEL), 1)
+
+    def test_unsafe_and_portal_links_left_alone(self):
+        untouched = [
+            "https://shop.example.com/a&#13;&#10;Set-Cookie:x=1",
+            "https://shop.example.com/tab&#9;inside",
+            "https:///no-host",
+            "https://odoo.example.com/my/orders/7?access_token=abc",
+            "https://odoo.example.com/mail/view?model=sale.order&amp;res_id=7&amp;access_token=abc",
+            "https://odoo.example.com/web/signup?signup_token=abc",
+        ]
+        tracked, urls = self.track("".join(f'<a href="{href}">x</a>' for href in untouched))
+        self.assertEqual(urls, [])
+        self.assertNotIn(CLICK_PREFIX, tracked)
+
+    def test_external_link_with_secret_tracked(self):
+        tracked, urls = self.track('<a href="https://pay.example.com/?access_token=abc&amp;ref=7">pay</a>')
+        self.assertEqual(
+            urls, ["https://pay.example.com/?access_token=abc&ref=7"], "the target is kept whole"
+        )
+        self.assertIn(click_url(0), tracked)
 
     def test_own_paths_on_another_host_are_tracked(self):
         tracked, urls = self.track('<a href="https://www.example.org/view">our page</a>')
