@@ -9,6 +9,7 @@ class PartnerEmailConnectionType(models.Model):
     of the emails sent (``_classify_mail``) and received (``_classify_received``)."""
 
     _name = "partner.email.connection.type"
+    _inherit = ["partner.email.cached.setting.mixin"]
     _description = "Email Connection Type by Source Model"
     _order = "model_name"
     _rec_name = "model_name"
@@ -25,22 +26,6 @@ class PartnerEmailConnectionType(models.Model):
     _model_name_unique = models.Constraint(
         "UNIQUE(model_name)", "A source model can have only one connection type."
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
 
     @api.model
     def _classify_mail(self, mail):
