@@ -10,3 +10,4 @@ from . import test_tracking_controllers
 from . import test_incoming_mail
 from . import test_mass_mailing
 from . import test_smtp_reply
+from . import test_machine_hits
