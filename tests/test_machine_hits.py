@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import BaseCase, TransactionCase, new_test_user
 
@@ -238,3 +240,17 @@ class TestMachineAgentModel(TransactionCase):
         self.assertTrue(self.Agent.with_user(self.reader).search_count([]))
         with self.assertRaises(AccessError):
             self.Agent.with_user(self.reader).create({"name": "AcmeFetch", "reason": "Acme"})
+
+    def test_configuration_menu_for_managers(self):
+        menu = self.env.ref("partner_email_history.partner_email_machine_agent_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("contacts.res_partner_menu_config"))
+        menus = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, menus.with_user(self.manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, menus.with_user(self.reader)._visible_menu_ids())
+        views = self.Agent.with_user(self.manager).get_views([(False, "list"), (False, "search")])
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        self.assertEqual(arch.get("editable"), "bottom")
+        self.assertEqual(
+            arch.xpath("//field/@name"),
+            ["sequence", "name", "match", "kind", "is_person", "reason", "active"],
+        )
