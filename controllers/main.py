@@ -7,7 +7,7 @@ import werkzeug.utils
 from odoo import http
 from odoo.http import Response, request
 
-from ..tools import CLICK, OPEN, is_redirect_target, parse_token
+from ..tools import CLICK, CLICK_HIT, OPEN, OPEN_HIT, is_redirect_target, parse_token
 
 _logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class EmailHistoryTracking(http.Controller):
         """Always the same transparent GIF, whatever the token."""
         found = parse_token(request.env["partner.email.send"]._get_token_secret(), OPEN, token)
         if found and request.httprequest.method == "GET":
-            request.env["partner.email.open"]._record_open(found[0], self._machine_reason(OPEN))
+            request.env["partner.email.open"]._record_open(found[0], self._machine_reason(OPEN_HIT))
         return Response(
             PIXEL_GIF, status=200, headers=[("Content-Type", "image/gif"), ("Cache-Control", NO_STORE)]
         )
@@ -75,7 +75,7 @@ class EmailHistoryTracking(http.Controller):
         if request.httprequest.method != "GET":
             return sends._get_link_target(send_id, index)
         try:
-            return sends._record_click(send_id, index, self._machine_reason(CLICK))
+            return sends._record_click(send_id, index, self._machine_reason(CLICK_HIT))
         except psycopg2.Error:
             _logger.exception("Email history: could not record a click on link %s of send %s", index, send_id)
             request.env.cr.rollback()
@@ -83,12 +83,6 @@ class EmailHistoryTracking(http.Controller):
 
     def _machine_reason(self, kind):
         """Why the hit of this request is a machine's, or None for a person."""
-        if "partner.email.machine.agent" not in request.env:  # TEMP until the machines branch lands
-            return (
-                "Apple Mail Privacy Protection"
-                if request.httprequest.user_agent.string == "Mozilla/5.0"
-                else None
-            )
-        return request.env["partner.email.machine.agent"]._classify_request(
-            kind, request.httprequest.user_agent.string
+        return request.env["partner.email.machine.agent"]._classify_hit(
+            kind, request.httprequest.headers.get("User-Agent")
         )

@@ -2,7 +2,9 @@ from . import partner_email_send
 from . import partner_email_open
 from . import partner_email_click
 from . import partner_connection_note
+from . import partner_email_cached_setting_mixin
 from . import partner_email_connection_type
+from . import partner_email_machine_agent
 from . import res_partner
 from . import mail_mail
 from . import mail_thread

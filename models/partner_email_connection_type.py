@@ -10,6 +10,7 @@ class PartnerEmailConnectionType(models.Model):
     of the emails sent (``_classify_mail``) and received (``_classify_received``)."""
 
     _name = "partner.email.connection.type"
+    _inherit = ["partner.email.cached.setting.mixin"]
     _description = "Email Connection Type by Source Model"
     _order = "model_name"
     _rec_name = "model_name"
@@ -64,19 +65,10 @@ class PartnerEmailConnectionType(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        records = super().create([self._normalized(vals) for vals in vals_list])
-        self.env.registry.clear_cache()
-        return records
+        return super().create([self._normalized(vals) for vals in vals_list])
 
     def write(self, vals):
-        res = super().write(self._normalized(vals))
-        self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
+        return super().write(self._normalized(vals))
 
     @api.model
     def _classify_mail(self, mail, record=None):

@@ -13,3 +13,5 @@ from . import test_smtp_reply
 from . import test_trustworthy_links
 from . import test_bounce
 from . import test_url_safety
+from . import test_machine_hits
+from . import test_machine_tracking

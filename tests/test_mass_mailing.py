@@ -6,12 +6,13 @@ from odoo.tests import HttpCase, tagged
 
 from ..models.mail_mail import TRACKING_ENABLED_PARAM
 from ..tools import CLICK_PATH, OPEN_PATH
+from .customer_common import PersonBrowserMixin
 
 SHOP_URL = "https://shop.example.com/spring?ref=newsletter"
 
 
 @tagged("post_install", "-at_install")
-class TestMassMailingTracking(MailCommon, HttpCase):
+class TestMassMailingTracking(MailCommon, PersonBrowserMixin, HttpCase):
     """Runs only on a database where mass_mailing is installed beside the addon."""
 
     @classmethod

@@ -4,14 +4,14 @@ from urllib.parse import quote
 from odoo.tests import HttpCase, tagged
 
 from ..controllers.main import PIXEL_GIF
-from .customer_common import CustomerMixin
+from .customer_common import CustomerMixin, PersonBrowserMixin
 
 OFFER_URL = "https://shop.example.com/offer?utm_source=mail&a=1&b=two%20words#top"
 NEWS_URL = "https://blog.example.com/news"
 
 
 @tagged("post_install", "-at_install")
-class TestTrackingControllers(CustomerMixin, HttpCase):
+class TestTrackingControllers(CustomerMixin, PersonBrowserMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -9,7 +9,7 @@ from odoo.tools import mute_logger
 
 from ..models.partner_email_send import TOKEN_KEY_PARAM
 from ..tools import OPEN, make_token, parse_token
-from .customer_common import CustomerMixin
+from .customer_common import CustomerMixin, PersonBrowserMixin
 from .email_history_common import USER_GROUP
 
 PAY_URL = "https://pay.example.com/checkout?order=7&access_token=S3CRET-PAY&utm_source=mail"
@@ -18,7 +18,7 @@ SHOP_URL = "https://shop.example.com/new"
 
 
 @tagged("post_install", "-at_install")
-class TestTrustworthyLinks(CustomerMixin, HttpCase):
+class TestTrustworthyLinks(CustomerMixin, PersonBrowserMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
