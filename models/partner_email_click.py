@@ -14,8 +14,10 @@ class PartnerEmailClick(models.Model):
     campaign_id = fields.Many2one(
         related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null"
     )
+    company_id = fields.Many2one(related="send_id.company_id")
     url = fields.Char(string="URL", required=True)
     clicked_at = fields.Datetime(string="Clicked", required=True, default=fields.Datetime.now)
+    is_machine = fields.Boolean(readonly=True)
 
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_clicked_at_idx = models.Index("(partner_id, clicked_at DESC, id DESC)")

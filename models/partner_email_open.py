@@ -45,6 +45,7 @@ class PartnerEmailOpen(models.Model):
         "partner.email.send", string="Email", required=True, index=True, ondelete="cascade"
     )
     opened_at = fields.Datetime(string="Opened", required=True, default=fields.Datetime.now)
+    is_machine = fields.Boolean(readonly=True)
 
     @api.model
     def _record_open(self, send_id):

@@ -82,6 +82,14 @@ class PartnerEmailSend(models.Model):
     )
     mail_mail_id = fields.Integer(string="Outgoing Mail", index="btree_not_null", readonly=True)
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        index=True,
+        readonly=True,
+        help="The company the email was sent for: the company of its document, else the "
+        "company it was sent from.",
+    )
     link_urls = fields.Json(string="Tracked Links", readonly=True)
     open_ids = fields.One2many("partner.email.open", "send_id", string="Open Events")
     click_ids = fields.One2many("partner.email.click", "send_id", string="Links Clicked")
@@ -129,6 +137,7 @@ class PartnerEmailSend(models.Model):
                     "date": send.sent_at,
                     "direction": "sent",
                     "connection_type": send.connection_type,
+                    "company_id": send.company_id.id,
                     "title": send.subject,
                     "send_id": send.id,
                     "mail_message_id": mail_message_id,

@@ -10,3 +10,7 @@ from . import test_tracking_controllers
 from . import test_incoming_mail
 from . import test_mass_mailing
 from . import test_smtp_reply
+from . import test_consent_retention
+from . import test_consent_settings
+from . import test_consent_tracking
+from . import test_partner_email_company
