@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize
 
 from ..tools import CLICK, OPEN, make_token
 from .partner_connection_note import CONNECTION_TYPES
@@ -61,6 +61,10 @@ class PartnerEmailSend(models.Model):
     campaign_id = fields.Many2one("utm.campaign", index="btree_not_null", ondelete="set null")
     subject = fields.Char()
     email_to = fields.Char(string="Recipient Address")
+    # Also how privacy_lookup (when installed) finds the emails sent to an address.
+    email_normalized = fields.Char(
+        string="Normalized Recipient Address", compute="_compute_email_normalized", store=True
+    )
     sent_at = fields.Datetime(string="Sent", default=fields.Datetime.now)
     opened_at = fields.Datetime(string="Opened", readonly=True)
     open_count = fields.Integer(string="Opens", compute="_compute_open_count")
@@ -96,6 +100,11 @@ class PartnerEmailSend(models.Model):
 
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_sent_at_idx = models.Index("(partner_id, sent_at DESC, id DESC)")
+
+    @api.depends("email_to")
+    def _compute_email_normalized(self):
+        for send in self:
+            send.email_normalized = email_normalize(send.email_to or "")
 
     @api.depends("campaign_id.title", "subject")
     def _compute_display_name(self):

@@ -130,7 +130,20 @@ class TestSendingCompany(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPartnerMerge(TransactionCase):
+class TestPartnerMergeAndLookup(TransactionCase):
+    def test_send_is_found_by_its_normalized_address(self):
+        partner = self.env["res.partner"].create({"name": "Jane Customer", "email": "jane@example.com"})
+        send = self.env["partner.email.send"].create(
+            {"partner_id": partner.id, "email_to": '"Jane Customer" <Jane@Example.com>'}
+        )
+        self.assertEqual(send.email_normalized, "jane@example.com")
+        partner.email = "jane.new@example.com"
+        self.assertEqual(
+            self.env["partner.email.send"].search([("email_normalized", "=", "jane@example.com")]),
+            send,
+            "an address the contact no longer has still finds what was sent to it",
+        )
+
     def test_merged_contact_keeps_history_and_objection(self):
         partners = self.env["res.partner"].create(
             [
@@ -154,7 +167,8 @@ class TestPartnerMerge(TransactionCase):
         self.assertFalse(duplicate.exists())
         for record in (send, click, open_, note):
             self.assertTrue(record.exists(), f"{record._name} kept")
-        self.assertEqual((send + click + note).partner_id, survivor)
+        for record in (send, click, note):
+            self.assertEqual(record.partner_id, survivor, f"{record._name} follows the merge")
         self.assertEqual(survivor.email_send_ids, send)
         self.assertEqual(survivor.email_click_ids, click)
         self.assertEqual(survivor.connection_note_ids, note)
