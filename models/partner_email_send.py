@@ -88,7 +88,6 @@ class PartnerEmailSend(models.Model):
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         index=True,
         readonly=True,
         help="The company the email was sent for: the company of its document, else the "

@@ -30,7 +30,7 @@ class ResConfigSettings(models.TransientModel):
             )
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         # Odoo deletes a parameter set to False or 0, and a missing parameter means its default
         # (tracking on, 730 days): "off" and "keep for ever" are stored as explicit values.
         params = self.env["ir.config_parameter"].sudo()
@@ -38,3 +38,4 @@ class ResConfigSettings(models.TransientModel):
             params.set_param(TRACKING_ENABLED_PARAM, "False")
         if not self.email_history_event_retention_days:
             params.set_param(RETENTION_DAYS_PARAM, "0")
+        return res

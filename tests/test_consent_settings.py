@@ -51,6 +51,19 @@ class TestConsentSettings(TransactionCase):
         with self.assertRaises(ValidationError):
             self._save_settings(email_history_event_retention_days=-1)
 
+    def test_settings_and_contact_form_show_the_switches(self):
+        settings_arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for field_name in (
+            "email_history_tracking_enabled",
+            "email_history_track_individual",
+            "email_history_event_retention_days",
+        ):
+            self.assertIn(f'name="{field_name}"', settings_arch)
+        partner_arch = self.env["res.partner"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertEqual(
+            partner_arch.count('name="email_tracking_opt_out"'), 2, "preferences and Emails page"
+        )
+
     def test_company_switch(self):
         self._save_settings(email_history_track_individual=False)
         self.assertFalse(self.env.company.email_history_track_individual)

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.tests import tagged
 
@@ -5,7 +7,7 @@ from ..tools import CLICK_PATH, OPEN_PATH
 from .customer_common import CustomerMixin
 
 SHOP_URL = "https://shop.example.com/offer"
-BODY = f"<p>Here is your offer: <a href='{SHOP_URL}'>shop</a></p>"
+BODY = Markup(f'<p>Here is your offer: <a href="{SHOP_URL}">shop</a></p>')
 
 
 @tagged("post_install", "-at_install")
@@ -26,7 +28,7 @@ class TestConsentTracking(CustomerMixin, MailCommon):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=self.customer.ids,
             )
-        return self._sent_send(message_id=message.id)
+        return self._sent_send([("mail_message_id", "=", message.id)])
 
     def _send_campaign_email(self):
         with self.mock_mail_gateway():
@@ -39,14 +41,12 @@ class TestConsentTracking(CustomerMixin, MailCommon):
                     "recipient_ids": [(4, self.customer.id)],
                 }
             ).send()
-        return self._sent_send()
+        return self._sent_send([("subject", "=", "Spring")])
 
-    def _sent_send(self, message_id=None):
-        """The send recorded for the customer (it is listed), and the body it received."""
-        domain = [("partner_id", "=", self.customer.id)]
-        if message_id:
-            domain.append(("mail_message_id", "=", message_id))
-        send = self.env["partner.email.send"].search(domain)
+    def _sent_send(self, domain):
+        """The send of ``domain`` recorded for the customer (it is listed), and the body the
+        customer received."""
+        send = self.env["partner.email.send"].search([("partner_id", "=", self.customer.id), *domain])
         self.assertEqual(len(send), 1, "the email is listed on the contact")
         self.assertEqual(send.state, "sent")
         [body] = [mail["body"] for mail in self._mails if self.customer.email in str(mail["email_to"])]
