@@ -21,6 +21,7 @@
         "views/partner_email_machine_agent_views.xml",
         "views/partner_email_history_menus.xml",
         "views/partner_email_connection_type_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/partner_email_history_demo.xml",

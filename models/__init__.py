@@ -9,3 +9,6 @@ from . import res_partner
 from . import mail_mail
 from . import mail_thread
 from . import partner_email_tracking_sync
+from . import partner_email_retention
+from . import res_company
+from . import res_config_settings

@@ -4,7 +4,16 @@ from dataclasses import dataclass, field
 
 from odoo import models
 
-from ..tools import CLICK, CLICK_PATH, OPEN, OPEN_PATH, add_tracking, make_token, with_server_reply
+from ..tools import (
+    CLICK,
+    CLICK_PATH,
+    OPEN,
+    OPEN_PATH,
+    add_tracking,
+    make_token,
+    remove_tracking,
+    with_server_reply,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -25,6 +34,7 @@ class _MailHistory:
     targets: dict = field(default_factory=dict)  # send id -> [target URL, ...]
     codes: dict = field(default_factory=dict)  # send id -> [link tracker code or None, ...]
     outcomes: dict = field(default_factory=dict)  # send id -> (state, failure reason)
+    opted_out: set = field(default_factory=set)  # send ids whose contact objects to any tracking
 
 
 def _merged(histories, attribute):
@@ -36,9 +46,9 @@ class MailMail(models.Model):
     user) as a ``partner.email.send`` with its connection note, add open and click tracking
     to its HTML body, and set its state from the real outcome of the send.
 
-    The writes are made per batch of emails, not per email: the sends and notes of a batch
-    in one insert each before sending, the outcomes and links in one update after (or
-    after each email when the mail queue commits each one). The sends are created before
+    The writes are made per call of ``send``, not per email: the sends and notes in one
+    insert each before sending, the outcomes and links in one update each after (or after
+    each email when the mail queue commits each one). The sends are created before
     any tracking step and apart from it, so an email whose tracking fails is still listed.
 
     mass_mailing (optional): one tracking layer per email, and ours is the one that
@@ -50,43 +60,23 @@ class MailMail(models.Model):
 
     _inherit = "mail.mail"
 
-    def _send(  # noqa: PLR0917 - mail.mail's own signature
-        self,
-        auto_commit=False,
-        raise_exception=False,
-        smtp_session=None,
-        alias_domain_id=False,
-        mail_server=False,
-        post_send_callback=None,
-    ):
+    def send(self, auto_commit=False, raise_exception=False, post_send_callback=None):
         if self.env["ir.mail_server"]._disable_send():
-            return super()._send(
-                auto_commit=auto_commit,
-                raise_exception=raise_exception,
-                smtp_session=smtp_session,
-                alias_domain_id=alias_domain_id,
-                mail_server=mail_server,
-                post_send_callback=post_send_callback,
-            )
+            return super().send(auto_commit, raise_exception, post_send_callback)
         self.filtered(lambda mail: mail.state == "outgoing")._email_history_prepare()
 
         def write_history_then_callback(mail_ids, *args, **kwargs):
-            # called before each commit of the mail queue, and once at the end
-            self.browse(mail_ids)._email_history_write()
+            if auto_commit is True:  # the mail queue commits each email: its history goes with it
+                self.browse(mail_ids)._email_history_write()
             if post_send_callback:
                 post_send_callback(mail_ids, *args, **kwargs)
 
         try:
-            return super()._send(
-                auto_commit=auto_commit,
-                raise_exception=raise_exception,
-                smtp_session=smtp_session,
-                alias_domain_id=alias_domain_id,
-                mail_server=mail_server,
-                post_send_callback=write_history_then_callback,
-            )
+            result = super().send(auto_commit, raise_exception, write_history_then_callback)
+            self._email_history_write()
+            return result
         finally:
-            # an exception aborted the batch: what it prepared is rolled back with it
+            # an exception aborted the sending: what it prepared is rolled back with it
             batch = self._email_history_batch()
             for mail_id in self.ids:
                 batch.pop(mail_id, None)
@@ -98,15 +88,16 @@ class MailMail(models.Model):
         history = self._email_history_batch().get(self.id)
         if not history:
             return email_list
-        tracked = [
+        recipients = [
             (values, send_id)
             for values in email_list
             if (send_id := history.sends.get(values["partner_id"].id if values.get("partner_id") else None))
-            and send_id not in history.untracked
         ]
-        if tracked:
+        tracked = [(values, send_id) for values, send_id in recipients if send_id not in history.untracked]
+        objecting = [values for values, send_id in recipients if send_id in history.opted_out]
+        if tracked or objecting:
             try:
-                self._email_history_track(tracked, history)
+                self._email_history_track(tracked, history, objecting)
             except Exception:  # never block nor lose the email
                 _logger.exception("Email history: could not track mail.mail %s, sent untracked", self.id)
                 for _values, send_id in tracked:
@@ -151,12 +142,28 @@ class MailMail(models.Model):
             _logger.exception("Email history: could not record the sends of mail.mail %s", mails.ids)
             self.env["partner.email.send"].invalidate_model(flush=False)
             return batch
-        enabled = self._email_history_tracking_enabled()
+        sends = (
+            self.env["partner.email.send"]
+            .sudo()
+            .browse(send_id for sends in sends_by_mail.values() for send_id in sends.values())
+        )
+        untracked = {
+            send.id: reason
+            for send in sends
+            if (
+                reason := send.partner_id._email_history_untracked_reason(
+                    send.connection_type, send.company_id
+                )
+            )
+        }
         for mail in mails:
             history = batch[mail.id] = _MailHistory(sends=sends_by_mail[mail.id], record=records.get(mail.id))
-            if not enabled:
-                reason = self.env._("tracking is turned off")
-                history.untracked = dict.fromkeys(history.sends.values(), reason)
+            history.untracked = {sid: untracked[sid] for sid in history.sends.values() if sid in untracked}
+            history.opted_out = {
+                send_id
+                for partner_id, send_id in history.sends.items()
+                if self.env["res.partner"].browse(partner_id).email_tracking_opt_out
+            }
         return batch
 
     def _email_history_create_sends(self, recipients, records):
@@ -183,6 +190,7 @@ class MailMail(models.Model):
                     "mail_mail_id": mail.id,
                     "mail_message_id": mail.mail_message_id.id,
                     "mailing_trace_id": mail._email_history_trace_id(),
+                    "company_id": (mail.record_company_id or self.env.company).id,
                 }
                 for partner in recipients[mail.id]
                 if (mail.id, partner.id) not in existing
@@ -209,8 +217,9 @@ class MailMail(models.Model):
         except Exception:  # the sync job reconciles what was not written
             _logger.exception("Email history: could not record the outcome of mail.mail %s", self.ids)
 
-    def _email_history_track(self, tracked, history):
-        """Add tracking to the body of each ``(email values, send id)`` of ``tracked``."""
+    def _email_history_track(self, tracked, history, objecting=()):
+        """Add tracking to the body of each ``(email values, send id)`` of ``tracked``, and
+        take Odoo's own tracking out of the email values of ``objecting`` contacts."""
         self.ensure_one()
         base_url = (self._email_history_mailing() or history.record or self).get_base_url().rstrip("/")
         secret = self.env["partner.email.send"].sudo()._get_token_secret()
@@ -220,6 +229,10 @@ class MailMail(models.Model):
         def unwrap(href):
             match = _LINK_TRACKER_HREF_RE.match(href)
             return tracker_codes.get(match[1]) if match else None
+
+        if tracker_codes or drop_images:
+            for values in objecting:
+                values["body"] = remove_tracking(values["body"], unwrap, drop_images)
 
         for values, send_id in tracked:
             body, urls = add_tracking(

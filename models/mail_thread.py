@@ -20,7 +20,7 @@ class MailThread(models.AbstractModel):
         if routes:
             try:
                 with self.env.cr.savepoint(flush=False):
-                    self._email_history_note_received(message_dict, routes[0][0])
+                    self._email_history_note_received(message_dict, routes[0][0], thread_id)
                     self.env["partner.connection.note"].flush_model()
             except Exception:
                 _logger.exception(
@@ -74,7 +74,7 @@ class MailThread(models.AbstractModel):
         )
 
     @api.model
-    def _email_history_note_received(self, message_dict, model_name):
+    def _email_history_note_received(self, message_dict, model_name, thread_id):
         author = self.env["res.partner"].sudo().browse(message_dict.get("author_id")).exists()
         if not author or not author.partner_share:
             return
@@ -99,6 +99,9 @@ class MailThread(models.AbstractModel):
                 "connection_type": self.env["partner.email.connection.type"]._classify_received(model_name),
                 "title": message_dict.get("subject"),
                 "mail_message_id": message.id,
+                "company_id": self.env["partner.connection.note"]
+                ._email_history_company_of(model_name, thread_id)
+                .id,
             }
         )
 

@@ -22,6 +22,13 @@ class PartnerConnectionNote(models.Model):
         [("sent", "Sent"), ("received", "Received")], string="Sent/Rcvd", required=True, default="sent"
     )
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        readonly=True,
+        help="The company the email was exchanged for: the company of its document, else the "
+        "company it was sent from.",
+    )
     title = fields.Char()
     send_id = fields.Many2one(
         "partner.email.send", string="Tracked Email", index="btree_not_null", ondelete="set null"
@@ -41,3 +48,12 @@ class PartnerConnectionNote(models.Model):
     def _compute_is_highlighted(self):
         for note in self:
             note.is_highlighted = note.connection_type in HIGHLIGHTED_CONNECTION_TYPES
+
+    @api.model
+    def _email_history_company_of(self, model_name, res_id):
+        """The company of document ``res_id`` of ``model_name`` (its ``company_id``), empty
+        when the model is unknown, has no company field or the document does not exist."""
+        field = self.env[model_name]._fields.get("company_id") if model_name in self.env else None
+        if not res_id or not field or field.comodel_name != "res.company":
+            return self.env["res.company"]
+        return self.env[model_name].sudo().browse(res_id).exists().company_id

@@ -14,6 +14,7 @@ class PartnerEmailClick(models.Model):
     campaign_id = fields.Many2one(
         related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null"
     )
+    company_id = fields.Many2one(related="send_id.company_id")
     url = fields.Char(string="URL", required=True, help="The link clicked, without its access tokens.")
     link_index = fields.Integer(readonly=True)
     clicked_at = fields.Datetime(string="Clicked", required=True, default=fields.Datetime.now)

@@ -3,7 +3,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize
 
 from ..tools import CLICK, OPEN, make_token, redact_url
 from .partner_connection_note import CONNECTION_TYPES
@@ -54,6 +54,10 @@ class PartnerEmailSend(models.Model):
     campaign_id = fields.Many2one("utm.campaign", index="btree_not_null", ondelete="set null")
     subject = fields.Char()
     email_to = fields.Char(string="Recipient Address")
+    # Also how privacy_lookup (when installed) finds the emails sent to an address.
+    email_normalized = fields.Char(
+        string="Normalized Recipient Address", compute="_compute_email_normalized", store=True
+    )
     sent_at = fields.Datetime(string="Sent", default=fields.Datetime.now)
     # Derived from the events, never written by a hit: a tracking route only inserts rows.
     opened_at = fields.Datetime(
@@ -92,6 +96,13 @@ class PartnerEmailSend(models.Model):
     mail_mail_id = fields.Integer(string="Outgoing Mail", index="btree_not_null", readonly=True)
     mailing_trace_id = fields.Integer(string="Mailing Trace", readonly=True)
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        readonly=True,
+        help="The company the email was sent for: the company of its document, else the "
+        "company it was sent from.",
+    )
     # The links as users may read them (without access tokens). The targets the redirect
     # needs, secrets included, live in the column link_targets, which no field exposes.
     link_urls = fields.Json(string="Tracked Links", readonly=True, copy=False)
@@ -126,6 +137,11 @@ class PartnerEmailSend(models.Model):
             raise UserError(
                 self.env._("The tracked links of an email are set when it is sent and cannot be changed.")
             )
+
+    @api.depends("email_to")
+    def _compute_email_normalized(self):
+        for send in self:
+            send.email_normalized = email_normalize(send.email_to or "")
 
     @api.depends("campaign_id.title", "subject")
     def _compute_display_name(self):
@@ -213,6 +229,7 @@ class PartnerEmailSend(models.Model):
                     "date": send.sent_at,
                     "direction": "sent",
                     "connection_type": send.connection_type,
+                    "company_id": send.company_id.id,
                     "title": send.subject,
                     "send_id": send.id,
                     "mail_message_id": send.mail_message_id.id,

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 HISTORY_GROUP = "partner_email_history.group_partner_email_history_user"
+HISTORY_MANAGER_GROUP = "partner_email_history.group_partner_email_history_manager"
 # Rows each list of the Emails page loads: the page reads the latest ones through the
 # (partner, date) indexes, so it costs the same for a contact with years of history. The
 # complete history is one click away in the stand-alone lists.
@@ -13,6 +14,11 @@ EMAIL_BUTTON_COUNT_LIMIT = 1000
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    email_tracking_opt_out = fields.Boolean(
+        string="Do not track emails",
+        help="Emails to this contact get no open pixel and no tracked links. They are still "
+        "listed on the contact's Emails page, with their outcome.",
+    )
     email_send_ids = fields.One2many(
         "partner.email.send", "partner_id", string="Campaign Emails Sent", groups=HISTORY_GROUP
     )
@@ -98,6 +104,18 @@ class ResPartner(models.Model):
                 "partner.email.click", [("send_id", "=", selected.id)] if selected else []
             )
 
+    def write(self, vals):
+        # Email history managers record a contact's objection to tracking even when they may
+        # not edit contacts: that one field, on contacts they can read.
+        if (
+            set(vals) == {"email_tracking_opt_out"}
+            and self.env.user.has_group(HISTORY_MANAGER_GROUP)
+            and not self.has_access("write")
+        ):
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
+        return super().write(vals)
+
     def onchange(self, values, field_names, fields_spec):
         # Selecting a message on the Emails page only filters the Links Clicked list, but
         # onchange() demands write access on the contact. A reader gets that list computed
@@ -131,3 +149,15 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner[field] = counts.get(partner._origin, 0)
+
+    def _email_history_untracked_reason(self, connection_type, company):
+        """Why an email of ``connection_type`` sent for ``company`` to this contact must not
+        be tracked, or None when it may be: the single consent policy of the sending code."""
+        self.ensure_one()
+        if not self.env["mail.mail"]._email_history_tracking_enabled():
+            return self.env._("email tracking is turned off")
+        if self.email_tracking_opt_out:
+            return self.env._("contact opted out")
+        if connection_type == "individual" and company and not company.email_history_track_individual:
+            return self.env._("individual emails are not tracked for this company")
+        return None

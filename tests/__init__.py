@@ -15,3 +15,7 @@ from . import test_bounce
 from . import test_url_safety
 from . import test_machine_hits
 from . import test_machine_tracking
+from . import test_consent_retention
+from . import test_consent_settings
+from . import test_consent_tracking
+from . import test_partner_email_company

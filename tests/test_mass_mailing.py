@@ -153,3 +153,18 @@ class TestMassMailingTracking(MailCommon, PersonBrowserMixin, HttpCase):
         self._settle_and_sync()
         self.assertFalse(sends[0].opened_at)
         self.assertEqual(self.mailing.mailing_trace_ids.mapped("trace_status"), ["sent"] * 3)
+
+    def test_opted_out_contact_untracked_by_any_layer(self):
+        objecting = self.contacts[0]
+        objecting.email_tracking_opt_out = True
+        sends = self._send_mailing()
+        send = sends.filtered(lambda s: s.partner_id == objecting)
+        self.assertEqual(send.state, "sent", "still listed")
+        self.assertEqual(send.untracked_reason, "contact opted out")
+        [body] = [sent["body"] for sent in self._mails if objecting.email in sent["email_to"][0]]
+        self.assertNotIn("/email_history/", body)
+        self.assertNotIn("/mail/track/", body, "no pixel of Odoo's either")
+        self.assertNotRegex(body, r"/r/\w+", "no link tracker link either")
+        self.assertIn(SHOP_URL.replace("&", "&amp;"), body, "the link as written")
+        others = (sends - send).filtered(lambda s: s.link_urls == [SHOP_URL])
+        self.assertEqual(len(others), 2, "the other contacts are tracked")

@@ -1,6 +1,6 @@
 from .dsn import bounce_excerpt, recipient_statuses
 from .smtp_reply import with_server_reply
-from .tracking_html import CLICK_PATH, OPEN_PATH, add_tracking
+from .tracking_html import CLICK_PATH, OPEN_PATH, add_tracking, remove_tracking
 from .tracking_token import CLICK, OPEN, make_token, parse_token
 from .url_safety import is_redirect_target, redact_url
 from .machine_hits import (

@@ -48,20 +48,10 @@ def add_tracking(
     sources of that layer's pixel, removed. A plain-text body comes back unchanged, as does a body
     lxml cannot parse faithfully (then ``urls`` is empty).
     """
-    if not body or not _TAG_RE.search(body) or _UNPARSABLE_RE.search(body):
+    parsed = _parse(body)
+    if parsed is None:
         return body, []
-    try:
-        is_document = bool(_DOCUMENT_RE.search(body))
-        if is_document:
-            root = lxml.html.document_fromstring(body)
-            container = root.find("body")
-            if container is None:
-                container = root
-        else:
-            root = container = lxml.html.fragment_fromstring(body, create_parent="div")
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return body, []
-
+    root, container, is_document = parsed
     own_netloc = urlsplit(pixel_url).netloc.lower()
     urls = []
     indexes = {}
@@ -74,9 +64,7 @@ def add_tracking(
             indexes[url] = len(urls)
             urls.append(url)
         node.set("href", click_url(indexes[url]))
-    for node in list(root.iter("img")):
-        if node.get("src") in drop_images:
-            node.drop_tree()
+    _drop_images(root, drop_images)
     etree.SubElement(
         container,
         "img",
@@ -89,6 +77,45 @@ def add_tracking(
         },
     )
     return _serialize(root, body, is_document), urls
+
+
+def remove_tracking(body: str, unwrap: Callable[[str], str | None], drop_images: Collection[str] = ()) -> str:
+    """Return ``body`` with the links of another tracking layer back to their original URL
+    (``unwrap(href)``, else None) and that layer's pixel (``drop_images``) removed: the
+    email of a contact who objects to tracking. Unparsable or plain-text bodies come back
+    unchanged."""
+    parsed = _parse(body)
+    if parsed is None:
+        return body
+    root, _container, is_document = parsed
+    for node in root.iter("a", "area"):
+        original = unwrap((node.get("href") or "").strip())
+        if original:
+            node.set("href", original)
+    _drop_images(root, drop_images)
+    return _serialize(root, body, is_document)
+
+
+def _parse(body):
+    """``(root, container of the pixel, is_document)`` of an HTML ``body``, or None when
+    it is plain text or cannot be parsed faithfully."""
+    if not body or not _TAG_RE.search(body) or _UNPARSABLE_RE.search(body):
+        return None
+    try:
+        if _DOCUMENT_RE.search(body):
+            root = lxml.html.document_fromstring(body)
+            container = root.find("body")
+            return root, root if container is None else container, True
+        root = lxml.html.fragment_fromstring(body, create_parent="div")
+        return root, root, False
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _drop_images(root, sources):
+    for node in list(root.iter("img")):
+        if node.get("src") in sources:
+            node.drop_tree()
 
 
 def _trackable_url(href, own_netloc):
