@@ -7,7 +7,7 @@ PORT ?= 8069
 PG_ENV = eval "$$(scripts/pg.sh start)"
 ADDONS = $(CURDIR)/.run/addons
 
-.PHONY: demo stop test lint bench link dist pot
+.PHONY: demo stop test lint pylint bench link dist pot
 
 # Odoo finds an addon by its folder name: link the checkout under its technical name.
 link:
@@ -16,6 +16,9 @@ link:
 lint: link
 	ruff check .
 	ruff format --check .
+	$(MAKE) --no-print-directory pylint
+
+pylint: link
 	cd $(ADDONS) && pylint --rcfile=$(CURDIR)/.pylintrc partner_email_history
 
 test: link

@@ -12,8 +12,7 @@ import {
 
 describe.current.tags("desktop");
 
-const SERVER_RESPONSE =
-    "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
+const SERVER_RESPONSE = "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
 
 class UtmCampaign extends models.Model {
     _name = "utm.campaign";
