@@ -2,7 +2,7 @@
 """Build the addon's wheel into a temporary folder and check its name and content.
 
 Fails when the name is not ``odoo_addon_partner_email_history-<manifest version>-py3-none-any.whl``,
-when a file the addon needs is missing (manifest, data and demo files, assets, Python packages,
+when a file the addon needs is missing (manifest, data, demo and image files, assets, packages,
 translations, LICENSE), or when anything else than the addon and its metadata is packed
 (development tooling, caches, dot files).
 """
@@ -28,6 +28,7 @@ def required_files(manifest):
     yield from ["__init__.py", "__manifest__.py", "LICENSE", "README.md", f"i18n/{MODULE}.pot"]
     yield from manifest.get("data", [])
     yield from manifest.get("demo", [])
+    yield from manifest.get("images", [])
     imported = ast.parse((ROOT / "__init__.py").read_text(encoding="utf-8"))
     for node in ast.walk(imported):
         if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module:
