@@ -7,7 +7,7 @@ PORT ?= 8069
 PG_ENV = eval "$$(scripts/pg.sh start)"
 ADDONS = $(CURDIR)/.run/addons
 
-.PHONY: demo stop test lint pylint bench link dist pot
+.PHONY: demo stop test lint pylint bench link dist pot test-odoo
 
 # Odoo finds an addon by its folder name: link the checkout under its technical name.
 link:
@@ -37,6 +37,13 @@ dist:
 pot:
 	scripts/ensure_deps.sh odoo
 	$(PG_ENV) && $(PYTHON) scripts/export_pot.py
+
+# Odoo's own mail, mass mailing and portal suites with and without the addon (about 25 minutes);
+# SUITES=test_mail_full runs a subset.
+SUITES ?= test_mail,test_mass_mailing,test_mail_full
+test-odoo: link
+	scripts/ensure_deps.sh odoo
+	$(PG_ENV) && $(PYTHON) scripts/run_odoo_tests.py --suites=$(SUITES)
 
 demo: link
 	scripts/ensure_deps.sh odoo
