@@ -7,7 +7,7 @@ PORT ?= 8069
 PG_ENV = eval "$$(scripts/pg.sh start)"
 ADDONS = $(CURDIR)/.run/addons
 
-.PHONY: demo stop test lint bench link
+.PHONY: demo stop test lint pylint bench link dist pot test-odoo
 
 # Odoo finds an addon by its folder name: link the checkout under its technical name.
 link:
@@ -15,12 +15,35 @@ link:
 
 lint: link
 	ruff check .
+	ruff format --check .
+	$(MAKE) --no-print-directory pylint
+
+pylint: link
 	cd $(ADDONS) && pylint --rcfile=$(CURDIR)/.pylintrc partner_email_history
 
 test: link
 	scripts/ensure_deps.sh test
 	$(MAKE) --no-print-directory lint
+	$(PYTHON) scripts/check_dist.py
+	$(PG_ENV) && $(PYTHON) scripts/check_pot.py
 	$(PG_ENV) && $(PYTHON) scripts/run_tests.py
+
+# The wheel, in dist/: odoo_addon_partner_email_history-<manifest version>-py3-none-any.whl
+dist:
+	scripts/ensure_deps.sh dist
+	$(PYTHON) scripts/build_dist.py dist
+
+# Regenerate the translation template i18n/partner_email_history.pot with Odoo.
+pot:
+	scripts/ensure_deps.sh odoo
+	$(PG_ENV) && $(PYTHON) scripts/export_pot.py
+
+# Odoo's own mail, mass mailing and portal suites with and without the addon (about 25 minutes);
+# SUITES=test_mail_full runs a subset.
+SUITES ?= test_mail,test_mass_mailing,test_mail_full
+test-odoo: link
+	scripts/ensure_deps.sh odoo
+	$(PG_ENV) && $(PYTHON) scripts/run_odoo_tests.py --suites=$(SUITES)
 
 demo: link
 	scripts/ensure_deps.sh odoo

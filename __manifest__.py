@@ -4,7 +4,9 @@
     "category": "Marketing/Email Marketing",
     "summary": "Per-contact Emails page: campaign sends, opens, link clicks and connection notes",
     "author": "Partner Email History contributors",
+    "maintainers": ["partner-email-history"],
     "license": "LGPL-3",
+    "images": ["static/description/screenshot_emails.png"],
     "depends": ["mail", "contacts", "utm"],
     "data": [
         "security/partner_email_history_groups.xml",

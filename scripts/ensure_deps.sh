@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure what a make target needs is on this machine; install what is missing.
 #   scripts/ensure_deps.sh odoo    Odoo 19 importable by python3 (else: official 19.0 source)
-#   scripts/ensure_deps.sh test    + linters, Chromium and websocket-client for browser tests
+#   scripts/ensure_deps.sh test    + linters, Chromium and websocket-client for browser tests, whool
+#   scripts/ensure_deps.sh dist    + whool, the wheel's build backend
 #   scripts/ensure_deps.sh bench   + wrk
 set -euo pipefail
 PYTHON=${PYTHON:-python3}
@@ -28,9 +29,14 @@ ensure_odoo() {
     "$PYTHON" -m pip install -q --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat
 }
 
+ensure_whool() {
+    "$PYTHON" -c "import whool" 2>/dev/null || "$PYTHON" -m pip install -q whool
+}
+
 ensure_test_tools() {
     "$PYTHON" -c "import websocket, pylint_odoo" 2>/dev/null && command -v ruff >/dev/null \
         || "$PYTHON" -m pip install -q websocket-client ruff pylint-odoo
+    ensure_whool
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || apt_install chromium
 }
 
@@ -38,6 +44,7 @@ ensure_odoo
 case "${1:-odoo}" in
 odoo) ;;
 test) ensure_test_tools ;;
+dist) ensure_whool ;;
 bench) command -v wrk >/dev/null || apt_install wrk ;;
-*) echo "usage: $0 odoo|test|bench" >&2; exit 2 ;;
+*) echo "usage: $0 odoo|test|dist|bench" >&2; exit 2 ;;
 esac

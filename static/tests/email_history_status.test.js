@@ -12,8 +12,7 @@ import {
 
 describe.current.tags("desktop");
 
-const SERVER_RESPONSE =
-    "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
+const SERVER_RESPONSE = "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
 const DEFERRAL = "4.4.1 smtp; 451 4.4.1 <eve@example.com>: try again later";
 
 class UtmCampaign extends models.Model {
