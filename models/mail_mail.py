@@ -126,7 +126,7 @@ class MailMail(models.Model):
         return self.env.cr.cache.setdefault(_BATCH_KEY, {})
 
     def _email_history_prepare(self):
-        """Create, in one insert each, the sends and notes of the contacts these emails go to
+        """Record, in one statement, the sends and notes of the contacts these emails go to
         (a retried email keeps its sends), and return the batch's ``{mail id: _MailHistory}``."""
         batch = self._email_history_batch()
         mails = self.filtered(lambda mail: mail.id not in batch)
@@ -135,71 +135,49 @@ class MailMail(models.Model):
         if not mails:
             return batch
         records = mails._email_history_records()
+        facts = {mail.id: mail._email_history_facts(records.get(mail.id)) for mail in mails}
+        vals_list = [
+            {
+                "mail_mail_id": mail.id,
+                "partner_id": partner.id,
+                "campaign_id": facts[mail.id]["campaign"].id,
+                "subject": mail.subject,
+                "email_to": partner.email,
+                "connection_type": facts[mail.id]["connection_type"],
+                "mail_message_id": mail.mail_message_id.id,
+                "mailing_trace_id": mail._email_history_trace_id(),
+                "company_id": facts[mail.id]["company"].id,
+            }
+            for mail in mails
+            for partner in recipients[mail.id]
+        ]
         try:
             with self.env.cr.savepoint(flush=False):
-                sends_by_mail = mails._email_history_create_sends(recipients, records)
+                send_ids = self.env["partner.email.send"].sudo()._record_sends(vals_list)
         except Exception:  # never block the email; it leaves unlisted only if this fails
             _logger.exception("Email history: could not record the sends of mail.mail %s", mails.ids)
-            self.env["partner.email.send"].invalidate_model(flush=False)
             return batch
-        sends = (
-            self.env["partner.email.send"]
-            .sudo()
-            .browse(send_id for sends in sends_by_mail.values() for send_id in sends.values())
-        )
-        untracked = {
-            send.id: reason
-            for send in sends
-            if (
-                reason := send.partner_id._email_history_untracked_reason(
-                    send.connection_type, send.company_id
-                )
-            )
-        }
         for mail in mails:
-            history = batch[mail.id] = _MailHistory(sends=sends_by_mail[mail.id], record=records.get(mail.id))
-            history.untracked = {sid: untracked[sid] for sid in history.sends.values() if sid in untracked}
-            history.opted_out = {
-                send_id
-                for partner_id, send_id in history.sends.items()
-                if self.env["res.partner"].browse(partner_id).email_tracking_opt_out
-            }
+            history = batch[mail.id] = _MailHistory(sends={}, record=records.get(mail.id))
+            for partner in recipients[mail.id]:
+                send_id = history.sends[partner.id] = send_ids[(mail.id, partner.id)]
+                reason = partner._email_history_untracked_reason(
+                    facts[mail.id]["connection_type"], facts[mail.id]["company"]
+                )
+                if reason:
+                    history.untracked[send_id] = reason
+                if partner.email_tracking_opt_out:
+                    history.opted_out.add(send_id)
         return batch
 
-    def _email_history_create_sends(self, recipients, records):
-        """``{mail id: {partner id: send id}}`` of ``recipients`` (``{mail id: partners}``),
-        creating the sends and notes not created by an earlier try of the same email;
-        ``records`` are the emails' source documents (``{mail id: record}``)."""
-        Send = self.env["partner.email.send"].sudo()
-        existing = {
-            (send.mail_mail_id, send.partner_id.id): send.id
-            for send in Send.search([("mail_mail_id", "in", self.ids)])
-        }
-        vals_list = []
-        for mail in self:
-            connection_type, campaign = self.env["partner.email.connection.type"]._classify_mail(
-                mail, records.get(mail.id)
-            )
-            vals_list += [
-                {
-                    "partner_id": partner.id,
-                    "campaign_id": campaign.id,
-                    "subject": mail.subject,
-                    "email_to": partner.email,
-                    "connection_type": connection_type,
-                    "mail_mail_id": mail.id,
-                    "mail_message_id": mail.mail_message_id.id,
-                    "mailing_trace_id": mail._email_history_trace_id(),
-                    "company_id": (mail.record_company_id or self.env.company).id,
-                }
-                for partner in recipients[mail.id]
-                if (mail.id, partner.id) not in existing
-            ]
-        for send in Send._create_with_notes(vals_list):
-            existing[(send.mail_mail_id, send.partner_id.id)] = send.id
+    def _email_history_facts(self, record):
+        """What the history records of this email whose source document is ``record``:
+        its connection type, campaign and company (the document's, else the sender's)."""
+        connection_type, campaign = self.env["partner.email.connection.type"]._classify_mail(self, record)
         return {
-            mail.id: {partner.id: existing[(mail.id, partner.id)] for partner in recipients[mail.id]}
-            for mail in self
+            "connection_type": connection_type,
+            "campaign": campaign,
+            "company": self.record_company_id or self.env.company,
         }
 
     def _email_history_write(self):

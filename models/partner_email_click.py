@@ -19,7 +19,7 @@ class PartnerEmailClick(models.Model):
     link_index = fields.Integer(readonly=True)
     clicked_at = fields.Datetime(string="Clicked", required=True, default=fields.Datetime.now)
     is_machine = fields.Boolean(string="Machine", readonly=True)
-    machine_reason = fields.Char(string="Machine Reason", readonly=True)
+    machine_reason = fields.Char(readonly=True)
     sync_pending = fields.Boolean(readonly=True)
 
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).

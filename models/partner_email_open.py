@@ -29,7 +29,7 @@ class PartnerEmailOpen(models.Model):
     )
     opened_at = fields.Datetime(string="Opened", required=True, default=fields.Datetime.now)
     is_machine = fields.Boolean(string="Machine", readonly=True)
-    machine_reason = fields.Char(string="Machine Reason", readonly=True)
+    machine_reason = fields.Char(readonly=True)
     sync_pending = fields.Boolean(readonly=True)
 
     _sync_pending_idx = models.Index("(id) WHERE sync_pending")

@@ -44,6 +44,52 @@ _CLICK_SQL = """
     SELECT target FROM link
 """
 
+# The columns of a send given at send time, with their SQL types.
+_SEND_COLUMNS = (
+    ("mail_mail_id", "int4"),
+    ("partner_id", "int4"),
+    ("campaign_id", "int4"),
+    ("subject", "varchar"),
+    ("email_to", "varchar"),
+    ("email_normalized", "varchar"),
+    ("connection_type", "varchar"),
+    ("mail_message_id", "int4"),
+    ("mailing_trace_id", "int4"),
+    ("company_id", "int4"),
+    ("template_id", "int4"),
+)
+# One statement per batch of emails: the sends not recorded by an earlier try of the same
+# email (a retry keeps its send, the latest one if an older version of the addon made
+# several), and a connection note for each new send.
+_RECORD_SENDS_SQL = """
+    WITH wanted (%(columns)s) AS (VALUES %(rows)s),
+    existing AS (
+        SELECT DISTINCT ON (send.mail_mail_id, send.partner_id) send.mail_mail_id, send.partner_id, send.id
+          FROM partner_email_send send
+          JOIN wanted USING (mail_mail_id, partner_id)
+      ORDER BY send.mail_mail_id, send.partner_id, send.id DESC
+    ), new_send AS (
+        INSERT INTO partner_email_send (
+            %(columns)s, state, sent_at, create_uid, create_date, write_uid, write_date)
+        SELECT %(wanted_columns)s, 'outgoing', %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM wanted
+         WHERE NOT EXISTS (SELECT 1 FROM existing
+                            WHERE existing.mail_mail_id = wanted.mail_mail_id
+                              AND existing.partner_id = wanted.partner_id)
+     RETURNING *
+    ), new_note AS (
+        INSERT INTO partner_connection_note (
+            partner_id, date, direction, connection_type, company_id, title, send_id,
+            mail_message_id, create_uid, create_date, write_uid, write_date)
+        SELECT partner_id, sent_at, 'sent', connection_type, company_id, subject, id,
+               mail_message_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM new_send
+    )
+    SELECT mail_mail_id, partner_id, id FROM new_send
+     UNION ALL
+    SELECT mail_mail_id, partner_id, id FROM existing
+"""
+
 
 class PartnerEmailSend(models.Model):
     _name = "partner.email.send"
@@ -94,7 +140,7 @@ class PartnerEmailSend(models.Model):
         "mail.message", string="Message", index="btree_not_null", ondelete="set null"
     )
     mail_mail_id = fields.Integer(string="Outgoing Mail", index="btree_not_null", readonly=True)
-    mailing_trace_id = fields.Integer(string="Mailing Trace", readonly=True)
+    mailing_trace_id = fields.Integer(readonly=True)
     connection_type = fields.Selection(CONNECTION_TYPES, required=True, default="individual")
     company_id = fields.Many2one(
         "res.company",
@@ -114,13 +160,14 @@ class PartnerEmailSend(models.Model):
     _outgoing_idx = models.Index("(create_date) WHERE state = 'outgoing'")
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute(
             SQL(
                 "ALTER TABLE partner_email_send ADD COLUMN IF NOT EXISTS link_targets jsonb,"
                 " ADD COLUMN IF NOT EXISTS link_tracker_codes jsonb"
             )
         )
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -218,26 +265,39 @@ class PartnerEmailSend(models.Model):
             send.preview_html = send_sudo.template_id.body_html or send_sudo.mail_message_id.body
 
     @api.model
-    def _create_with_notes(self, vals_list, mail_message_ids=()):
-        """Create sends (state outgoing) and their connection notes (direction sent), the
-        note of ``vals_list[i]`` pointing at message ``mail_message_ids[i]`` when given."""
-        sends = self.create(vals_list)
-        self.env["partner.connection.note"].create(
-            [
-                {
-                    "partner_id": send.partner_id.id,
-                    "date": send.sent_at,
-                    "direction": "sent",
-                    "connection_type": send.connection_type,
-                    "company_id": send.company_id.id,
-                    "title": send.subject,
-                    "send_id": send.id,
-                    "mail_message_id": send.mail_message_id.id,
-                }
-                for send in sends
-            ]
+    def _record_sends(self, vals_list):
+        """Record the sends of ``vals_list`` (one per email and contact: ``mail_mail_id``,
+        ``partner_id`` and the other columns of ``_SEND_COLUMNS``), state outgoing, with
+        their connection notes, in one statement; an email tried before keeps the send it
+        already has. Return ``{(mail_mail_id, partner_id): send id}``."""
+        if not vals_list:
+            return {}
+        for vals in vals_list:
+            vals["email_normalized"] = email_normalize(vals.get("email_to") or "") or None
+        rows = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    SQL("%s::%s", vals.get(column) or None, SQL(sql_type))
+                    for column, sql_type in _SEND_COLUMNS
+                ),
+            )
+            for vals in vals_list
         )
-        return sends
+        columns = SQL(", ").join(SQL.identifier(column) for column, _type in _SEND_COLUMNS)
+        rows = self.env.execute_query(
+            SQL(
+                _RECORD_SENDS_SQL,
+                rows=rows,
+                columns=columns,
+                wanted_columns=SQL(", ").join(
+                    SQL.identifier("wanted", column) for column, _type in _SEND_COLUMNS
+                ),
+                uid=self.env.uid,
+                now=SQL("(now() AT TIME ZONE 'UTC')"),
+            )
+        )
+        return {(mail_mail_id, partner_id): send_id for mail_mail_id, partner_id, send_id in rows}
 
     def _store_links(self, targets_by_send, codes_by_send=None):
         """Store the tracked links of sends: ``{send id: [target URL, ...]}``, and the link

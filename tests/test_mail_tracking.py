@@ -152,6 +152,31 @@ class TestMailTracking(CustomerMixin, MailCommon):
         self.assertTrue(send.failure_reason.startswith(f"550 {reply.decode()}\n"), send.failure_reason)
         self.assertIn(mail.failure_reason, send.failure_reason, "Odoo's own failure text is kept")
 
+    def test_retried_mail_keeps_one_send(self):
+        refusal = smtplib.SMTPRecipientsRefused({"jane.customer@example.com": (450, b"4.2.1 Mailbox busy")})
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create({"body_html": BODY, "subject": "Spring offers", "recipient_ids": [(4, self.customer.id)]})
+        )
+        with (
+            self.mock_mail_gateway(),
+            patch.object(self.testing_smtp_session, "send_message", side_effect=refusal),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            mail.send(raise_exception=False)
+        failed = self._sends(mail)
+        self.assertEqual(failed.state, "failed")
+        mail.mark_outgoing()  # Odoo's Retry
+        with self.mock_mail_gateway():
+            mail.send()
+        send = self._sends(mail)
+        self.assertEqual(send, failed, "one send per email and contact")
+        self.assertRecordValues(send, [{"state": "sent", "failure_reason": False}])
+        self.assertEqual(len(self.env["partner.connection.note"].search([("send_id", "=", send.id)])), 1)
+        tokens = set(self._tokens(self._sent_body(self.customer.email)))
+        self.assertIn(send._get_open_token(), tokens, "the retried email tracks the same send")
+
     def test_invalid_address_fails(self):
         self.customer.email = "not-an-email"
         mail = self._send_mail()
@@ -184,7 +209,7 @@ class TestMailTracking(CustomerMixin, MailCommon):
         with (
             patch.object(
                 type(self.env["partner.email.send"]),
-                "_create_with_notes",
+                "_record_sends",
                 side_effect=lambda *a, **k: self.env.cr.execute("SELECT 1/0"),
             ),
             mute_logger("odoo.addons.partner_email_history.models.mail_mail", "odoo.sql_db"),

@@ -119,9 +119,17 @@ class TestSendingCompany(TransactionCase):
         self.assertFalse(notes._email_history_company_of("res.partner", document.id))
 
     def test_note_of_send_gets_its_company(self):
-        [send] = self.env["partner.email.send"]._create_with_notes(
-            [{"partner_id": self.contact.id, "subject": "Hello", "company_id": self.company_b.id}]
+        send_ids = self.env["partner.email.send"]._record_sends(
+            [
+                {
+                    "mail_mail_id": 1,
+                    "partner_id": self.contact.id,
+                    "subject": "Hello",
+                    "company_id": self.company_b.id,
+                }
+            ]
         )
+        send = self.env["partner.email.send"].browse(send_ids[(1, self.contact.id)])
         note = self.env["partner.connection.note"].search([("send_id", "=", send.id)])
         self.assertEqual(note.company_id, self.company_b)
 
