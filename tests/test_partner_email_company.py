@@ -125,6 +125,7 @@ class TestSendingCompany(TransactionCase):
                     "mail_mail_id": 1,
                     "partner_id": self.contact.id,
                     "subject": "Hello",
+                    "connection_type": "individual",
                     "company_id": self.company_b.id,
                 }
             ]
