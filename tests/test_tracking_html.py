@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase
 
-from ..tools import add_tracking
+from ..tools import add_tracking, remove_tracking
 
 PIXEL = "https://odoo.example.com/email_history/o/PIXEL.gif"
 
@@ -39,7 +39,7 @@ class TestTrackingHtml(BaseCase):
         tracked, urls = self.track("Hi<p>one <a href='https://example.com'>x</a></p>tail")
         self.assertEqual(urls, ["https://example.com"])
         self.assertTrue(tracked.startswith("Hi<p>one "))
-        self.assertIn(f'<a href="{click_url(0)}">x</a></p>tail<img src="{PIXEL}"', tracked)
+        self.assertIn(f"<a href='{click_url(0)}'>x</a></p>tail<img src=\"{PIXEL}\"", tracked)
         self.assertEqual(tracked.count("<img"), 1)
 
     def test_links_left_alone(self):
@@ -66,7 +66,7 @@ class TestTrackingHtml(BaseCase):
         tracked, urls = self.track(body)
         self.assertEqual(urls, [])
         for href in untouched:
-            self.assertIn(f'href="{href.replace("&", "&amp;")}"', tracked)
+            self.assertIn(f'href="{href}"', tracked, "as the source wrote it")
         self.assertEqual(tracked.count(PIXEL), 1)
 
     def test_unsafe_and_portal_links_left_alone(self):
@@ -98,13 +98,22 @@ class TestTrackingHtml(BaseCase):
         for body in ("", "Hello, see https://example.com", False):
             self.assertEqual(self.track(body), (body, []))
 
-    def test_malformed_body_unchanged(self):
-        for body in (
-            "<p>bad \x00 byte <a href='https://example.com'>x</a></p>",
-            "<?xml version='1.0' encoding='utf-8'?><html><body>"
-            "<a href='https://example.com'>x</a></body></html>",
-        ):
-            self.assertEqual(self.track(body), (body, []))
+    def test_body_kept_as_written(self):
+        body = (
+            "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html><html><body>"
+            '<!--[if mso]><v:roundrect href="https://shop.example.com/mso"/><![endif]-->'
+            "<p title=\"a > b\" data-href='https://x.example.com/'>caf&eacute; &amp; tea \x00</p>"
+            "<a class=btn href=https://shop.example.com/x?a=1&b=2 >unquoted</a>"
+            "<A HREF='/mail/unfollow?model=a&res_id=1&pid=2&token=t'>unfollow</A>"
+            "</BODY></html>"
+        )
+        tracked, urls = self.track(body)
+        self.assertEqual(urls, ["https://shop.example.com/x?a=1&b=2"])
+        expected = body.replace("https://shop.example.com/x?a=1&b=2", f'"{click_url(0)}"').replace(
+            "</BODY>",
+            f'<img src="{PIXEL}" alt="" width="1" height="1" style="border:0;width:1px;height:1px;"></BODY>',
+        )
+        self.assertEqual(tracked, expected, "only the tracked href and the pixel change")
 
     def test_replaces_another_tracking_layer(self):
         body = (
@@ -122,3 +131,18 @@ class TestTrackingHtml(BaseCase):
         self.assertIn("</a>after</p>", tracked, "text after the dropped pixel is kept")
         self.assertIn("https://cdn.example.com/logo.png", tracked)
         self.assertEqual(tracked.count("<img"), 2)
+
+    def test_remove_another_tracking_layer(self):
+        body = (
+            "<p><a href='https://odoo.example.com/r/Ab3x/m/7'>offer</a> <a href='https://blog.example.com/'>blog</a>"
+            "<img src='https://odoo.example.com/mail/track/7/tok/blank.gif'/></p>"
+        )
+        originals = {"https://odoo.example.com/r/Ab3x/m/7": "https://shop.example.com/offer?a=1&b=2"}
+        cleaned = remove_tracking(
+            body, originals.get, {"https://odoo.example.com/mail/track/7/tok/blank.gif"}
+        )
+        self.assertEqual(
+            cleaned,
+            "<p><a href='https://shop.example.com/offer?a=1&amp;b=2'>offer</a> "
+            "<a href='https://blog.example.com/'>blog</a></p>",
+        )

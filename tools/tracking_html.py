@@ -1,11 +1,14 @@
-"""Add open and click tracking to the HTML body of one email (pure: no ORM, no I/O)."""
+"""Add open and click tracking to the HTML body of one email (pure: no ORM, no I/O).
 
+The body is edited in place, not parsed and serialised again: only the ``href`` values of
+tracked links change and one pixel is added, so everything else reaches the customer as
+the source wrote it (entities, quoting, whitespace, conditional comments for Outlook).
+"""
+
+import html
 import re
 from collections.abc import Callable, Collection
 from urllib.parse import urlsplit
-
-import lxml.html
-from lxml import etree
 
 from .url_safety import has_secret, is_redirect_target
 
@@ -13,10 +16,19 @@ OPEN_PATH = "/email_history/o/"
 CLICK_PATH = "/email_history/c/"
 
 _TAG_RE = re.compile(r"<[a-zA-Z!/?]")
-_DOCUMENT_RE = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
-_DOCTYPE_RE = re.compile(r"^\s*(<!DOCTYPE[^>]*>)", re.IGNORECASE)
-# characters lxml silently drops or refuses: a body carrying them would not survive a parse
-_UNPARSABLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# a start tag, its quoted attribute values may hold ">"
+_ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+_LINK_TAG_RE = re.compile(rf"<(?:a|area)\b{_ATTRIBUTES}>", re.IGNORECASE)
+_IMG_TAG_RE = re.compile(rf"<img\b{_ATTRIBUTES}>", re.IGNORECASE)
+_BODY_END_RE = re.compile(r"</body\s*>", re.IGNORECASE)
+
+
+def _attribute_re(name):
+    return re.compile(rf"""(?<![\w-])({name}\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+
+
+_HREF_RE = _attribute_re("href")
+_SRC_RE = _attribute_re("src")
 # Odoo's own links on the email's host that must reach Odoo untouched: unfollow,
 # unsubscribe and view-online links (placeholders and personalised forms), and
 # link tracker short links (already a redirect layer).
@@ -45,77 +57,70 @@ def add_tracking(
 
     ``unwrap(href)`` gives the original URL of a link of another tracking layer (else
     None), so that ours tracks it instead of stacking on it; ``drop_images`` lists image
-    sources of that layer's pixel, removed. A plain-text body comes back unchanged, as does a body
-    lxml cannot parse faithfully (then ``urls`` is empty).
+    sources of that layer's pixel, removed. A plain-text body comes back unchanged.
     """
-    parsed = _parse(body)
-    if parsed is None:
+    if not body or not _TAG_RE.search(body):
         return body, []
-    root, container, is_document = parsed
     own_netloc = urlsplit(pixel_url).netloc.lower()
     urls = []
     indexes = {}
-    for node in root.iter("a", "area"):
-        href = (node.get("href") or "").strip()
+
+    def track(href):
         url = _trackable_url((unwrap and unwrap(href)) or href, own_netloc)
         if url is None:
-            continue
+            return None
         if url not in indexes:
             indexes[url] = len(urls)
             urls.append(url)
-        node.set("href", click_url(indexes[url]))
-    _drop_images(root, drop_images)
-    etree.SubElement(
-        container,
-        "img",
-        {
-            "src": pixel_url,
-            "alt": "",
-            "width": "1",
-            "height": "1",
-            "style": "border:0;width:1px;height:1px;",
-        },
+        return click_url(indexes[url])
+
+    body = _drop_images(_rewrite_links(body, track), drop_images)
+    pixel = (
+        f'<img src="{html.escape(pixel_url)}" alt="" width="1" height="1" '
+        'style="border:0;width:1px;height:1px;">'
     )
-    return _serialize(root, body, is_document), urls
+    ends = list(_BODY_END_RE.finditer(body))
+    if not ends:
+        return body + pixel, urls
+    end = ends[-1].start()
+    return body[:end] + pixel + body[end:], urls
 
 
 def remove_tracking(body: str, unwrap: Callable[[str], str | None], drop_images: Collection[str] = ()) -> str:
     """Return ``body`` with the links of another tracking layer back to their original URL
     (``unwrap(href)``, else None) and that layer's pixel (``drop_images``) removed: the
-    email of a contact who objects to tracking. Unparsable or plain-text bodies come back
-    unchanged."""
-    parsed = _parse(body)
-    if parsed is None:
+    email of a contact who objects to tracking. A plain-text body comes back unchanged."""
+    if not body or not _TAG_RE.search(body):
         return body
-    root, _container, is_document = parsed
-    for node in root.iter("a", "area"):
-        original = unwrap((node.get("href") or "").strip())
-        if original:
-            node.set("href", original)
-    _drop_images(root, drop_images)
-    return _serialize(root, body, is_document)
+    return _drop_images(_rewrite_links(body, unwrap), drop_images)
 
 
-def _parse(body):
-    """``(root, container of the pixel, is_document)`` of an HTML ``body``, or None when
-    it is plain text or cannot be parsed faithfully."""
-    if not body or not _TAG_RE.search(body) or _UNPARSABLE_RE.search(body):
-        return None
-    try:
-        if _DOCUMENT_RE.search(body):
-            root = lxml.html.document_fromstring(body)
-            container = root.find("body")
-            return root, root if container is None else container, True
-        root = lxml.html.fragment_fromstring(body, create_parent="div")
-        return root, root, False
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
+def _rewrite_links(body, new_href):
+    """``body`` with the ``href`` of each link replaced by ``new_href(href)`` (the value
+    decoded), or kept when it returns None."""
+
+    def rewrite_attribute(match):
+        quoted = match[2] if match[2] is not None else match[3]
+        href = html.unescape(quoted if quoted is not None else match[4]).strip()
+        replacement = new_href(href)
+        if replacement is None:
+            return match[0]
+        quote = "'" if match[3] is not None else '"'
+        return f"{match[1]}{quote}{html.escape(replacement, quote=True)}{quote}"
+
+    return _LINK_TAG_RE.sub(lambda tag: _HREF_RE.sub(rewrite_attribute, tag[0], count=1), body)
 
 
-def _drop_images(root, sources):
-    for node in list(root.iter("img")):
-        if node.get("src") in sources:
-            node.drop_tree()
+def _drop_images(body, sources):
+    if not sources:
+        return body
+
+    def keep_or_drop(tag):
+        src = _SRC_RE.search(tag[0])
+        value = src and html.unescape(next(group for group in src.groups()[1:] if group is not None))
+        return "" if value in sources else tag[0]
+
+    return _IMG_TAG_RE.sub(keep_or_drop, body)
 
 
 def _trackable_url(href, own_netloc):
@@ -127,13 +132,3 @@ def _trackable_url(href, own_netloc):
     if parts.netloc.lower() == own_netloc and (_ODOO_OWN_PATH_RE.match(parts.path) or has_secret(href)):
         return None
     return href
-
-
-def _serialize(root, source, is_document):
-    if is_document:
-        doctype = _DOCTYPE_RE.match(source)
-        html = etree.tostring(root, encoding="unicode", method="html")
-        return f"{doctype[1]}\n{html}" if doctype else html
-    return (root.text or "") + "".join(
-        etree.tostring(child, encoding="unicode", method="html") for child in root
-    )
