@@ -152,6 +152,18 @@ class TestMailTracking(CustomerMixin, MailCommon):
         self.assertTrue(send.failure_reason.startswith(f"550 {reply.decode()}\n"), send.failure_reason)
         self.assertIn(mail.failure_reason, send.failure_reason, "Odoo's own failure text is kept")
 
+    def test_portal_links_reach_the_customer_and_no_reader(self):
+        portal = f"{self.base_url}/mail/view?model=res.partner&amp;res_id=7&amp;access_token=S3CRET"
+        pay = "https://pay.example.com/checkout?order=7&amp;access_token=S3CRET2"
+        mail = self._send_mail(body=f"<p><a href='{portal}'>View</a> <a href='{pay}'>Pay</a></p>")
+        body = self._sent_body(self.customer.email)
+        self.assertIn(f"href='{portal}'", body, "the portal button as Odoo wrote it")
+        self.assertNotIn("S3CRET2", body, "an external link is tracked")
+        reader = new_test_user(self.env, "history_reader", groups=f"base.group_user,{USER_GROUP}")
+        send = self._sends(mail).with_user(reader)
+        self.assertEqual(send.link_urls, ["https://pay.example.com/checkout?order=7"])
+        self.assertNotIn("S3CRET", str(send.read()))
+
     def test_retried_mail_keeps_one_send(self):
         refusal = smtplib.SMTPRecipientsRefused({"jane.customer@example.com": (450, b"4.2.1 Mailbox busy")})
         mail = (
