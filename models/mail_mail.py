@@ -153,6 +153,7 @@ class MailMail(models.Model):
                 "connection_type": facts[mail.id]["connection_type"],
                 "mail_message_id": mail.mail_message_id.id,
                 "mailing_trace_id": mail._email_history_trace_id(),
+                "template_id": mail.email_history_template_id.id,
                 "company_id": facts[mail.id]["company"].id,
             }
             for mail in mails

@@ -19,3 +19,5 @@ from . import test_consent_retention
 from . import test_consent_settings
 from . import test_consent_tracking
 from . import test_partner_email_company
+from . import test_email_preview
+from . import test_template_tracking
