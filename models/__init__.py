@@ -7,6 +7,8 @@ from . import partner_email_connection_type
 from . import partner_email_machine_agent
 from . import res_partner
 from . import mail_mail
+from . import mail_message
+from . import mail_template
 from . import mail_thread
 from . import partner_email_tracking_sync
 from . import partner_email_retention

@@ -1,8 +1,13 @@
 import logging
 import re
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import models
+from odoo.tools import SQL
 
 from ..tools import (
     CLICK,
@@ -20,6 +25,8 @@ _logger = logging.getLogger(__name__)
 TRACKING_ENABLED_PARAM = "partner_email_history.tracking_enabled"
 _LINK_TRACKER_CODE_RE = re.compile(r"/r/([A-Za-z0-9]+)")
 _LINK_TRACKER_HREF_RE = re.compile(r"^https?://[^/]+/r/([A-Za-z0-9]+)(?:/m/\d+)?/?$")
+# How long the history's statements may wait for a lock before the email leaves without them.
+_LOCK_TIMEOUT_MS = 3000
 # Per cursor: what a batch of mail.mail being sent has prepared and not yet written.
 _BATCH_KEY = "partner_email_history.batch"
 
@@ -146,14 +153,18 @@ class MailMail(models.Model):
                 "connection_type": facts[mail.id]["connection_type"],
                 "mail_message_id": mail.mail_message_id.id,
                 "mailing_trace_id": mail._email_history_trace_id(),
+                "template_id": mail.email_history_template_id.id,
                 "company_id": facts[mail.id]["company"].id,
             }
             for mail in mails
             for partner in recipients[mail.id]
         ]
         try:
-            with self.env.cr.savepoint(flush=False):
+            with self._email_history_savepoint():
                 send_ids = self.env["partner.email.send"].sudo()._record_sends(vals_list)
+        except LockNotAvailable:
+            _logger.warning("Email history: a lock held elsewhere kept mail.mail %s unlisted", mails.ids)
+            return batch
         except Exception:  # never block the email; it leaves unlisted only if this fails
             _logger.exception("Email history: could not record the sends of mail.mail %s", mails.ids)
             return batch
@@ -169,6 +180,22 @@ class MailMail(models.Model):
                 if partner.email_tracking_opt_out:
                     history.opted_out.add(send_id)
         return batch
+
+    @contextmanager
+    def _email_history_savepoint(self):
+        """A savepoint for the history's own statements, so that their failure never fails
+        the email: it flushes nobody's pending writes (they are raw SQL), and its statements
+        give up on a lock held elsewhere (a company being renamed in a long transaction, say)
+        rather than hold the sending back. One round trip to open, one to close."""
+        cr = self.env.cr
+        name = SQL.identifier(f"email_history_{uuid.uuid4().hex}")
+        cr.execute(SQL("SAVEPOINT %s; SET LOCAL lock_timeout = %s", name, _LOCK_TIMEOUT_MS))
+        try:
+            yield
+        except Exception:
+            cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", name))
+            raise
+        cr.execute(SQL("SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT %s", name))
 
     def _email_history_facts(self, record):
         """What the history records of this email whose source document is ``record``:
@@ -188,7 +215,7 @@ class MailMail(models.Model):
         if not histories:
             return
         try:
-            with self.env.cr.savepoint(flush=False):
+            with self._email_history_savepoint():
                 sends = self.env["partner.email.send"].sudo()
                 sends._write_outcomes(_merged(histories, "outcomes"), _merged(histories, "untracked"))
                 sends._store_links(_merged(histories, "targets"), _merged(histories, "codes"))

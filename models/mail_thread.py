@@ -12,6 +12,10 @@ _logger = logging.getLogger(__name__)
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
+    def _get_message_create_valid_field_names(self):
+        """A message posted from a template (composer, ``message_post_with_source``) keeps it."""
+        return super()._get_message_create_valid_field_names() | {"email_history_template_id"}
+
     @api.model
     def _message_route_process(self, message, message_dict, routes):
         """An email received through the mail gateway from a contact (not an internal

@@ -3,9 +3,9 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL, email_normalize, html_sanitize
 
-from ..tools import CLICK, OPEN, make_token, redact_url
+from ..tools import CLICK, OPEN, block_remote_content, generic_preview, make_token, redact_url
 from .partner_connection_note import CONNECTION_TYPES
 
 TOKEN_KEY_PARAM = "partner_email_history.token_key"
@@ -132,9 +132,12 @@ class PartnerEmailSend(models.Model):
     preview_html = fields.Html(
         string="Preview",
         compute="_compute_preview_html",
-        sanitize_style=True,
+        # sanitized by the compute, before it holds back remote images in attributes
+        # that the sanitizer would drop
+        sanitize=False,
         help="The email's generic content, without the contact's tracking pixel and links: "
-        "the body of its template, else of its message.",
+        "the body of its mailing, else of its template, else of its message. Remote images "
+        "are held back until asked for.",
     )
     mail_message_id = fields.Many2one(
         "mail.message", string="Message", index="btree_not_null", ondelete="set null"
@@ -257,12 +260,22 @@ class PartnerEmailSend(models.Model):
             )
         ]
 
-    @api.depends("template_id.body_html", "mail_message_id.body")
+    @api.depends("template_id.body_html", "mail_message_id.body", "mailing_trace_id")
     def _compute_preview_html(self):
         # sudo: what was sent to the contact is part of its history, whatever the reader's
-        # access to the template or to the document the message was posted on
+        # access to the mailing, the template or the document the message was posted on
+        traces = self.env["mailing.trace"].sudo() if "mailing.trace" in self.env else None
         for send, send_sudo in zip(self, self.sudo(), strict=True):
-            send.preview_html = send_sudo.template_id.body_html or send_sudo.mail_message_id.body
+            mailing = (
+                traces.browse(send.mailing_trace_id).exists().mass_mailing_id
+                if traces is not None and send.mailing_trace_id
+                else None
+            )
+            source = (mailing and mailing.body_html) or send_sudo.template_id.body_html
+            body = generic_preview(source) if source else send_sudo.mail_message_id.body
+            send.preview_html = body and block_remote_content(
+                html_sanitize(body, sanitize_attributes=True, sanitize_style=True)
+            )
 
     @api.model
     def _record_sends(self, vals_list):

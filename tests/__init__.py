@@ -19,4 +19,6 @@ from . import test_consent_retention
 from . import test_consent_settings
 from . import test_consent_tracking
 from . import test_partner_email_company
+from . import test_email_preview
+from . import test_template_tracking
 from . import test_ui_fr

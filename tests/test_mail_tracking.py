@@ -3,10 +3,11 @@ import smtplib
 from unittest.mock import patch
 
 from markupsafe import Markup
+from psycopg2.errors import LockNotAvailable
 
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.tests import new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..models.mail_mail import TRACKING_ENABLED_PARAM
 from ..tools import CLICK_PATH, OPEN_PATH
@@ -228,6 +229,24 @@ class TestMailTracking(CustomerMixin, MailCommon):
         ):
             mail = self._send_mail()
         self.assertEqual(mail.state, "sent")
+        self.assertNotIn("/email_history/", self._sent_body(self.customer.email))
+
+    def test_lock_held_elsewhere_never_holds_the_email(self):
+        seen = []
+
+        def wait_for_a_lock(sends, vals_list):
+            seen.append(self.env.execute_query(SQL("SHOW lock_timeout"))[0][0])
+            raise LockNotAvailable("canceling statement due to lock timeout")
+
+        with (
+            patch.object(type(self.env["partner.email.send"]), "_record_sends", wait_for_a_lock),
+            mute_logger("odoo.addons.partner_email_history.models.mail_mail"),
+        ):
+            mail = self._send_mail()
+        self.assertEqual(seen, ["3s"], "the history's statements give up on a lock after 3 s")
+        self.assertEqual(self.env.execute_query(SQL("SHOW lock_timeout"))[0][0], "0", "and only they")
+        self.assertEqual(mail.state, "sent")
+        self.assertFalse(self._sends(mail), "unlisted, but sent")
         self.assertNotIn("/email_history/", self._sent_body(self.customer.email))
 
     def test_internal_user_untouched(self):
