@@ -31,7 +31,7 @@ def translation_problems(po, template_ids):
         for name, needle in REQUIRED_HEADERS.items()
         if not po.metadata.get(name) or needle not in po.metadata[name]
     ]
-    entries = {(entry.msgctxt, entry.msgid): entry for entry in po}
+    entries = {(entry.msgctxt, entry.msgid): entry for entry in po if not entry.obsolete}
     for key in template_ids:
         entry = entries.get(key)
         if entry is None:
