@@ -53,8 +53,10 @@ demo: link
 
 stop:
 	@for process in odoo mail_catcher; do \
-	    [ -f .run/$$process.pid ] && kill "$$(cat .run/$$process.pid)" 2>/dev/null; rm -f .run/$$process.pid; \
-	done; true
+	    pid=$$(cat .run/$$process.pid 2>/dev/null) && kill "$$pid" 2>/dev/null && \
+	        for _ in $$(seq 40); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.25; done; \
+	    rm -f .run/$$process.pid; \
+	done
 	scripts/pg.sh stop
 
 bench: link

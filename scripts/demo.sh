@@ -17,7 +17,7 @@ running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 # wait_for URL PIDFILE LOG SECONDS: until URL answers; fail with the log's end if the process ends.
 wait_for() {
     for _ in $(seq "$4"); do
-        curl -fs -o /dev/null "$1" && return 0
+        answers "$1" && return 0
         running "$2" || { echo "It stopped; the end of $3:" >&2; tail -n 30 "$3" >&2; exit 1; }
         sleep 1
     done
@@ -25,10 +25,13 @@ wait_for() {
     exit 1
 }
 
-# A process already running from an earlier `make demo` must answer on the ports asked for now.
+answers() { curl -fs -o /dev/null "$1"; }
+listens() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A process already running from an earlier `make demo` must serve the ports asked for now.
 check_ports() {
-    curl -fs -o /dev/null "$2" && return 0
-    echo "$1 is already running, but not on $2: run \`make stop\`, then \`make demo\` again." >&2
+    [ "$2" = ok ] && return 0
+    echo "$1 is already running, but on other ports: run \`make stop\`, then \`make demo\` again." >&2
     exit 1
 }
 
@@ -46,12 +49,13 @@ scripts/ensure_deps.sh odoo
 update=()
 if running .run/odoo.pid; then
     step "Database $db: already served by the running Odoo"
+    check_ports "Odoo" "$(answers "$odoo_url/web/login" && echo ok)"
 elif psql -Atqc "select 1 from ir_module_module where name = 'partner_email_history' and state = 'installed'" \
     "$db" 2>/dev/null | grep -q 1; then
     step "Database $db: exists; the addon is updated from this checkout as Odoo starts"
     update=(-u partner_email_history)
 else
-    printf '==> Database %s: creating it with the addon and its demo data (about a minute) ' "$db"
+    printf '==> Database %s: creating it with the addon and its demo data (a minute or two) ' "$db"
     # --http-port: the links of the emails sent from the new database lead to this server
     python3 -m odoo "${paths[@]}" -d "$db" -i partner_email_history --with-demo --stop-after-init --http-port="$port" \
         --log-level=warn --max-cron-threads=0 >.run/demo-install.log 2>&1 &
@@ -70,7 +74,7 @@ fi
 
 if running .run/mail_catcher.pid; then
     step "Mail catcher: already running"
-    check_ports "The mail catcher" "$mail_url/"
+    check_ports "The mail catcher" "$(answers "$mail_url/" && listens "$smtp_port" && echo ok)"
 else
     step "Mail catcher: starting it (SMTP 127.0.0.1:$smtp_port, page $mail_url, emails in .run/mail)"
     nohup python3 scripts/mail_catcher.py --smtp-port="$smtp_port" --http-port="$mail_web_port" \
@@ -123,7 +127,6 @@ fi
 
 if running .run/odoo.pid; then
     step "Odoo: already running (pid $(cat .run/odoo.pid))"
-    check_ports "Odoo" "$odoo_url/web/login"
 else
     step "Odoo: starting the server on $odoo_url${update:+ (after updating the addon)}"
     nohup python3 -m odoo "${paths[@]}" -d "$db" "${update[@]}" --db-filter="^$db\$" --http-interface=127.0.0.1 \

@@ -91,11 +91,12 @@ class SmtpSession(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self):
-        self.reply(f"220 {HOST} demo mail catcher ESMTP")
-        while line := self.rfile.readline(MAX_LINE_BYTES):
-            command, _, argument = line.decode("utf-8", "replace").strip().partition(" ")
-            if not self.answer(command.upper(), argument.strip()):
-                return
+        with contextlib.suppress(ConnectionError):  # a client may hang up at any time
+            self.reply(f"220 {HOST} demo mail catcher ESMTP")
+            while line := self.rfile.readline(MAX_LINE_BYTES):
+                command, _, argument = line.decode("utf-8", "replace").strip().partition(" ")
+                if not self.answer(command.upper(), argument.strip()):
+                    return
 
     def answer(self, command, argument):
         """Reply to one command; False once the session is over."""
