@@ -50,15 +50,15 @@ update=()
 if running .run/odoo.pid; then
     step "Database $db: already served by the running Odoo"
     check_ports "Odoo" "$(answers "$odoo_url/web/login" && echo ok)"
-elif psql -Atqc "select 1 from ir_module_module where name = 'partner_email_history' and state = 'installed'" \
-    "$db" 2>/dev/null | grep -q 1; then
+elif psql -Atqc "select 1 from ir_module_module where name = 'partner_email_history'
+                and state = 'installed'" "$db" 2>/dev/null | grep -q 1; then
     step "Database $db: exists; the addon is updated from this checkout as Odoo starts"
     update=(-u partner_email_history)
 else
     printf '==> Database %s: creating it with the addon and its demo data (a minute or two) ' "$db"
     # --http-port: the links of the emails sent from the new database lead to this server
-    python3 -m odoo "${paths[@]}" -d "$db" -i partner_email_history --with-demo --stop-after-init --http-port="$port" \
-        --log-level=warn --max-cron-threads=0 >.run/demo-install.log 2>&1 &
+    python3 -m odoo "${paths[@]}" -d "$db" -i partner_email_history --with-demo --stop-after-init \
+        --http-port="$port" --log-level=warn --max-cron-threads=0 >.run/demo-install.log 2>&1 &
     install_pid=$! started=$SECONDS
     while kill -0 "$install_pid" 2>/dev/null; do
         printf .
@@ -96,8 +96,8 @@ SQL
 if [ "$configured" = 0 ]; then
     step "Outgoing mail: pointing the database at the mail catcher"
     CATCHER_SERVER_NAME=$catcher_server_name SMTP_PORT=$smtp_port ODOO_URL=$odoo_url \
-        python3 -m odoo shell "${paths[@]}" -d "$db" --no-http --log-level=warn >.run/demo-configure.log 2>&1 <<'PYTHON' \
-        || { tail -n 30 .run/demo-configure.log >&2; exit 1; }
+        python3 -m odoo shell "${paths[@]}" -d "$db" --no-http --log-level=warn \
+        >.run/demo-configure.log 2>&1 <<'PYTHON' || { tail -n 30 .run/demo-configure.log >&2; exit 1; }
 import os
 
 values = {
@@ -129,8 +129,8 @@ if running .run/odoo.pid; then
     step "Odoo: already running (pid $(cat .run/odoo.pid))"
 else
     step "Odoo: starting the server on $odoo_url${update:+ (after updating the addon)}"
-    nohup python3 -m odoo "${paths[@]}" -d "$db" "${update[@]}" --db-filter="^$db\$" --http-interface=127.0.0.1 \
-        --http-port="$port" >.run/odoo.log 2>&1 &
+    nohup python3 -m odoo "${paths[@]}" -d "$db" "${update[@]}" --db-filter="^$db\$" \
+        --http-interface=127.0.0.1 --http-port="$port" >.run/odoo.log 2>&1 &
     echo $! >.run/odoo.pid
     wait_for "$odoo_url/web/login" .run/odoo.pid .run/odoo.log 180
 fi
