@@ -4,6 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 DB ?= partner_email_history_demo
 PORT ?= 8069
+# The demo mail catcher: the SMTP port Odoo sends to, and the port of its page of caught emails.
+SMTP_PORT ?= 1025
+MAIL_WEB_PORT ?= 8025
 PG_ENV = eval "$$(scripts/pg.sh start)"
 ADDONS = $(CURDIR)/.run/addons
 
@@ -46,11 +49,14 @@ test-odoo: link
 	$(PG_ENV) && $(PYTHON) scripts/run_odoo_tests.py --suites=$(SUITES)
 
 demo: link
-	scripts/ensure_deps.sh odoo
-	$(PG_ENV) && scripts/demo.sh "$(DB)" "$(PORT)"
+	@scripts/demo.sh "$(DB)" "$(PORT)" "$(SMTP_PORT)" "$(MAIL_WEB_PORT)"
 
 stop:
-	-[ -f .run/odoo.pid ] && kill "$$(cat .run/odoo.pid)" 2>/dev/null; rm -f .run/odoo.pid
+	@for process in odoo mail_catcher; do \
+	    pid=$$(cat .run/$$process.pid 2>/dev/null) && kill "$$pid" 2>/dev/null && \
+	        for _ in $$(seq 40); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.25; done; \
+	    rm -f .run/$$process.pid; \
+	done
 	scripts/pg.sh stop
 
 bench: link
