@@ -112,7 +112,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.email_send_count_label = partner._email_history_count_label("partner.email.send")
             partner.email_sent_count_label = partner._email_history_count_label(
-                "partner.email.send", [("state", "!=", "failed")]
+                "partner.email.send", [("state", "!=", "failed")], zero="0"
             )
             partner.email_failed_count_label = partner._email_history_count_label(
                 "partner.email.send", [("state", "=", "failed")]
@@ -244,9 +244,9 @@ class ResPartner(models.Model):
             .search_count([*self._email_page_partner_domain(), *domain], limit=EMAIL_BUTTON_COUNT_LIMIT + 1)
         )
 
-    def _email_history_count_label(self, model, domain=()):
-        count = self._email_page_count(model, domain) if self._origin else 0
-        return f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or "")
+    def _email_history_count_label(self, model, domain=(), zero=""):
+        count = self._email_page_count(model, domain)
+        return f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or zero)
 
     def _compute_email_history_count(self, model, field):
         counts = dict(

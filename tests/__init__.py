@@ -19,3 +19,4 @@ from . import test_consent_retention
 from . import test_consent_settings
 from . import test_consent_tracking
 from . import test_partner_email_company
+from . import test_email_title
