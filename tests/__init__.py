@@ -20,3 +20,4 @@ from . import test_consent_settings
 from . import test_consent_tracking
 from . import test_partner_email_company
 from . import test_email_title
+from . import test_email_page_engagement

@@ -1,9 +1,7 @@
 import { registry } from "@web/core/registry";
 import { graphView } from "@web/views/graph/graph_view";
 import { GraphRenderer } from "@web/views/graph/graph_renderer";
-
-/** The colours of the Emails page: failed red, sent grey, waiting amber. */
-export const STATE_COLORS = { failed: "#dc3545", sent: "#adb5bd", outgoing: "#ffc107" };
+import { STATE_COLORS } from "../email_history_colors";
 
 /** Graph of the emails sent, coloured by state as the Emails page colours them. */
 export class EmailHistoryGraphRenderer extends GraphRenderer {

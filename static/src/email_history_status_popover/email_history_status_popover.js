@@ -1,7 +1,7 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
-import { formatHistoryDate } from "../email_history_sent_at/email_history_sent_at_field";
+import { formatHistoryDate } from "../email_history_date/email_history_date_field";
 
 export const SEND_MODEL = "partner.email.send";
 const EVENT_MODELS = { opens: "partner.email.open", clicks: "partner.email.click" };

@@ -5,9 +5,9 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
-import { STATE_COLORS } from "../email_history_graph/email_history_graph_view";
+import { STATE_COLORS } from "../email_history_colors";
 import { REFRESH_FIELD, setPageFilter } from "../email_history_selection";
-import { formatHistoryDate } from "../email_history_sent_at/email_history_sent_at_field";
+import { formatHistoryDate } from "../email_history_date/email_history_date_field";
 
 const CHART_SERIES = [
     { key: "sent", label: _t("Sent"), color: STATE_COLORS.sent },
@@ -117,7 +117,7 @@ export class EmailHistorySummary extends Component {
             data: {
                 labels: months.map(({ month }) => deserializeDate(month).toFormat("LLL yy")),
                 datasets: CHART_SERIES.map(({ key, label, color }) => ({
-                    label,
+                    label: String(label),
                     data: months.map((month) => month[key]),
                     backgroundColor: color,
                     borderRadius: 2,
