@@ -3,6 +3,14 @@ import { FormViewDialog } from "@web/views/view_dialogs/form_view_dialog";
 
 const SEND_MODEL = "partner.email.send";
 
+/** A form dialog without the form's own buttons (Odoo's dialog always shows a Save button). */
+export class EmailHistoryReadonlyDialog extends FormViewDialog {
+    setup() {
+        super.setup();
+        this.viewProps.buttonTemplate = "partner_email_history.EmailHistoryReadonlyDialog.Buttons";
+    }
+}
+
 /**
  * Opens a row of the contact's history in a read-only dialog titled after what it is: a link
  * clicked or a connection note opens the email it belongs to ("Email to Raj Patel: Spring
@@ -27,14 +35,14 @@ export async function openHistoryDialog({ orm, dialog }, resModel, resId) {
     }
     if (sendId) {
         const [send] = await orm.webRead(SEND_MODEL, [sendId], {
-            specification: { display_name: {}, partner_id: { fields: { display_name: {} } } },
+            specification: { display_name: {}, partner_id: { fields: { name: {} } } },
         });
         title = _t("Email to %(person)s: %(email)s", {
-            person: send.partner_id.display_name,
+            person: send.partner_id.name,
             email: send.display_name,
         });
     }
-    dialog.add(FormViewDialog, {
+    dialog.add(EmailHistoryReadonlyDialog, {
         resModel: sendId ? SEND_MODEL : resModel,
         resId: sendId || resId,
         title,
