@@ -6,6 +6,7 @@ from pathlib import Path
 from unittest.mock import patch
 from urllib.parse import quote
 
+import requests
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
@@ -150,12 +151,13 @@ class TestEmailHistoryUi(HttpCase):
                 polled_after.set()
             return result
 
+        pixel_url = f"{self.base_url()}/email_history/o/{self.reminder._get_open_token()}.gif"
+
         def open_reminder():
+            # a plain request, as a mail client's: url_open manages the test lock of the
+            # test's own thread and must not run beside the browser
             if polled_after.wait(timeout=60):
-                self.url_open(
-                    f"/email_history/o/{self.reminder._get_open_token()}.gif",
-                    headers={"User-Agent": PERSON_USER_AGENT},
-                )
+                requests.get(pixel_url, headers={"User-Agent": PERSON_USER_AGENT}, timeout=30)
 
         opener = threading.Thread(target=open_reminder)
         with (
