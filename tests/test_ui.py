@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.addons.web.tests.test_js import unit_test_error_checker
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
 from ..models.res_partner import EMAIL_PAGE_LIMIT
 from .email_history_common import USER_GROUP
@@ -154,10 +155,15 @@ class TestEmailHistoryUi(HttpCase):
         pixel_url = f"{self.base_url()}/email_history/o/{self.reminder._get_open_token()}.gif"
 
         def open_reminder():
-            # a plain request, as a mail client's: url_open manages the test lock of the
-            # test's own thread and must not run beside the browser
+            # a plain request, as a mail client's, that the test server accepts: url_open
+            # manages the test lock of the test's own thread and cannot run beside the browser
             if polled_after.wait(timeout=60):
-                requests.get(pixel_url, headers={"User-Agent": PERSON_USER_AGENT}, timeout=30)
+                requests.get(
+                    pixel_url,
+                    headers={"User-Agent": PERSON_USER_AGENT},
+                    cookies={TEST_CURSOR_COOKIE_NAME: self.http_request_key},
+                    timeout=30,
+                )
 
         opener = threading.Thread(target=open_reminder)
         with (
