@@ -15,7 +15,6 @@ EMAIL_PAGE_FILTER_FIELDS = {
     "email_selected_send_id",
     "email_page_campaigns_only",
     "email_page_machine_clicks",
-    "email_page_refresh",
 }
 EMAIL_PAGE_LIST_FIELDS = {
     "email_page_send_ids",
@@ -87,7 +86,6 @@ class ResPartner(models.Model):
     email_page_machine_clicks = fields.Boolean(
         string="Show Machine Clicks", store=False, groups=HISTORY_GROUP
     )
-    email_page_refresh = fields.Integer(string="Emails Page Refresh", store=False, groups=HISTORY_GROUP)
     email_filtered_click_ids = fields.Many2many(
         "partner.email.click",
         string="Links Clicked (filtered)",
@@ -107,7 +105,7 @@ class ResPartner(models.Model):
     def _compute_email_send_count(self):
         self._compute_email_history_count("partner.email.send", "email_send_count")
 
-    @api.depends("email_send_ids", "email_page_refresh")
+    @api.depends("email_send_ids")
     def _compute_email_send_count_label(self):
         for partner in self:
             partner.email_send_count_label = partner._email_history_count_label("partner.email.send")
@@ -126,7 +124,7 @@ class ResPartner(models.Model):
     def _compute_connection_note_count(self):
         self._compute_email_history_count("partner.connection.note", "connection_note_count")
 
-    @api.depends("email_send_ids", "connection_note_ids", "email_page_campaigns_only", "email_page_refresh")
+    @api.depends("email_send_ids", "connection_note_ids", "email_page_campaigns_only")
     def _compute_email_page_lists(self):
         for partner in self:
             partner.email_page_send_ids = partner._email_page_records(
@@ -134,9 +132,7 @@ class ResPartner(models.Model):
             )
             partner.email_page_note_ids = partner._email_page_records("partner.connection.note")
 
-    @api.depends(
-        "email_selected_send_id", "email_click_ids", "email_page_machine_clicks", "email_page_refresh"
-    )
+    @api.depends("email_selected_send_id", "email_click_ids", "email_page_machine_clicks")
     def _compute_email_filtered_click_ids(self):
         for partner in self:
             partner.email_filtered_click_ids = partner._email_page_records(
@@ -150,7 +146,6 @@ class ResPartner(models.Model):
         "email_selected_send_id",
         "email_page_campaigns_only",
         "email_page_machine_clicks",
-        "email_page_refresh",
     )
     def _compute_email_page_totals(self):
         for partner in self:

@@ -1,7 +1,11 @@
 /** Name of the partner's non-stored field holding the message selected on the Emails page. */
 export const SELECTED_SEND_FIELD = "email_selected_send_id";
-/** The partner's non-stored field that the live update bumps to recompute the page's lists. */
-export const REFRESH_FIELD = "email_page_refresh";
+/** The partner's non-stored fields that choose what the Emails page's lists show. */
+export const PAGE_FILTER_FIELDS = [
+    SELECTED_SEND_FIELD,
+    "email_page_campaigns_only",
+    "email_page_machine_clicks",
+];
 
 /**
  * Changes what the Emails page shows (non-stored fields of the partner, such as the selected

@@ -6,6 +6,7 @@ import {
     contains,
     defineModels,
     fields,
+    MockServer,
     mockService,
     models,
     mountView,
@@ -58,7 +59,6 @@ class ResPartner extends mailModels.ResPartner {
     email_filtered_click_ids = fields.Many2many({ relation: "partner.email.click" });
     email_page_campaigns_only = fields.Boolean();
     email_page_machine_clicks = fields.Boolean();
-    email_page_refresh = fields.Integer();
     email_page_totals = fields.Json();
 
     _onChanges = {
@@ -66,9 +66,6 @@ class ResPartner extends mailModels.ResPartner {
             const shown = SENDS.filter((send) => !partner.email_page_campaigns_only || send.campaign_id);
             partner.email_page_send_ids = [[6, 0, shown.map((send) => send.id)]];
             partner.email_page_totals = { ...partner.email_page_totals, sends: shown.length };
-        },
-        email_page_refresh(partner) {
-            partner.email_page_totals = { ...partner.email_page_totals, sends: 4 };
         },
     };
 }
@@ -80,7 +77,6 @@ const ARCH = /* xml */ `
         <sheet>
             <field name="is_company" invisible="1"/>
             <field name="email_page_campaigns_only" invisible="1"/>
-            <field name="email_page_refresh" invisible="1"/>
             <field name="email_page_totals" invisible="1"/>
             <widget name="email_history_page_switch" options="{'kind': 'campaigns'}"/>
             <field name="email_page_send_ids" widget="email_history_list" readonly="1">
@@ -201,7 +197,6 @@ test("the summary shows the figures and refreshes the page when the history chan
         resModel: "res.partner",
         resId: serverPartner().id,
         arch: `<form>
-            <field name="email_page_refresh" invisible="1"/>
             <field name="email_page_totals" invisible="1"/>
             <widget name="email_history_summary"/>
             <field name="email_page_send_ids">
@@ -216,6 +211,9 @@ test("the summary shows the figures and refreshes the page when the history chan
     expect(".o_email_history_figure[data-name=last_click] dd").toHaveText("—");
     expect(".o_email_history_chart canvas").toHaveCount(1);
     expect.verifySteps(["poll null"]);
+    MockServer.env["res.partner"].write([3], {
+        email_page_totals: { sends: 4, limit: 2, count_limit: 1000 },
+    });
     changed = true;
     await advanceTime(4000);
     await animationFrame();
