@@ -57,6 +57,7 @@ class PartnerEmailClick extends models.Model {
 class ResPartner extends mailModels.ResPartner {
     email_page_send_ids = fields.Many2many({ relation: "partner.email.send" });
     email_filtered_click_ids = fields.Many2many({ relation: "partner.email.click" });
+    email_selected_send_id = fields.Many2one({ relation: "partner.email.send" });
     email_page_campaigns_only = fields.Boolean();
     email_page_machine_clicks = fields.Boolean();
     email_page_totals = fields.Json();
