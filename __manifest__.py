@@ -31,11 +31,10 @@
     "assets": {
         "web.assets_backend": [
             "partner_email_history/static/src/**/*",
-            ("remove", "partner_email_history/static/src/email_history_graph/**"),
         ],
         # graph views are loaded lazily by the web client, with their Chart.js
         "web.assets_backend_lazy": [
-            "partner_email_history/static/src/email_history_graph/**",
+            "partner_email_history/static/lazy/**/*",
         ],
         "web.assets_unit_tests": [
             "partner_email_history/static/tests/**/*.test.js",
