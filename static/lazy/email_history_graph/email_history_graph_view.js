@@ -1,3 +1,5 @@
+/** @odoo-module **/
+// Outside static/src (loaded with the lazy graph views), so marked as a module explicitly.
 import { registry } from "@web/core/registry";
 import { graphView } from "@web/views/graph/graph_view";
 import { GraphRenderer } from "@web/views/graph/graph_renderer";
