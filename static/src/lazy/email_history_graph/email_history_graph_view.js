@@ -1,9 +1,7 @@
-/** @odoo-module **/
-// Outside static/src (loaded with the lazy graph views), so marked as a module explicitly.
 import { registry } from "@web/core/registry";
 import { graphView } from "@web/views/graph/graph_view";
 import { GraphRenderer } from "@web/views/graph/graph_renderer";
-import { STATE_COLORS } from "@partner_email_history/email_history_colors";
+import { STATE_COLORS } from "../../email_history_colors";
 
 /** Graph of the emails sent, coloured by state as the Emails page colours them. */
 export class EmailHistoryGraphRenderer extends GraphRenderer {
