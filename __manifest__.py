@@ -29,8 +29,15 @@
         "demo/partner_email_history_demo.xml",
     ],
     "assets": {
+        # every widget folder, not static/src/lazy: the web client loads graph views (and
+        # this addon's graph view) lazily, with their Chart.js
         "web.assets_backend": [
-            "partner_email_history/static/src/**/*",
+            "partner_email_history/static/src/*.js",
+            "partner_email_history/static/src/*.xml",
+            "partner_email_history/static/src/*/*",
+        ],
+        "web.assets_backend_lazy": [
+            "partner_email_history/static/src/lazy/**/*",
         ],
         "web.assets_unit_tests": [
             "partner_email_history/static/tests/**/*.test.js",

@@ -6,6 +6,7 @@ from . import partner_email_cached_setting_mixin
 from . import partner_email_connection_type
 from . import partner_email_machine_agent
 from . import res_partner
+from . import res_partner_email_engagement
 from . import mail_mail
 from . import mail_message
 from . import mail_template

@@ -6,9 +6,22 @@ HISTORY_MANAGER_GROUP = "partner_email_history.group_partner_email_history_manag
 # (partner, date) indexes, so it costs the same for a contact with years of history. The
 # complete history is one click away in the stand-alone lists.
 EMAIL_PAGE_LIMIT = 80
-# The contact's button counts emails up to this number, then shows "1000+", as Odoo's list
-# pager does: counting a long history exactly would cost more than the rest of the form.
+# The contact's button and the page count up to this number, then show "1000+", as Odoo's
+# list pager does: counting a long history exactly would cost more than the rest of the form.
 EMAIL_BUTTON_COUNT_LIMIT = 1000
+# Non-stored fields the web client changes on the Emails page to choose what its lists show
+# (through onchange): choosing never saves the contact.
+EMAIL_PAGE_FILTER_FIELDS = {
+    "email_selected_send_id",
+    "email_page_campaigns_only",
+    "email_page_machine_clicks",
+}
+EMAIL_PAGE_LIST_FIELDS = {
+    "email_page_send_ids",
+    "email_filtered_click_ids",
+    "email_page_note_ids",
+    "email_page_totals",
+}
 
 
 class ResPartner(models.Model):
@@ -34,6 +47,14 @@ class ResPartner(models.Model):
     email_send_count_label = fields.Char(
         string="Emails Sent Label", compute="_compute_email_send_count_label", groups=HISTORY_GROUP
     )
+    email_sent_count_label = fields.Char(
+        string="Emails Sent without Failure",
+        compute="_compute_email_send_count_label",
+        groups=HISTORY_GROUP,
+    )
+    email_failed_count_label = fields.Char(
+        string="Emails Failed", compute="_compute_email_send_count_label", groups=HISTORY_GROUP
+    )
     email_click_count = fields.Integer(
         string="Links Clicked Count", compute="_compute_email_click_count", groups=HISTORY_GROUP
     )
@@ -56,14 +77,27 @@ class ResPartner(models.Model):
         "partner.email.send",
         string="Selected Email",
         store=False,
-        domain="[('partner_id', '=', id)]",
+        domain="[('partner_id', 'child_of', id)]",
         groups=HISTORY_GROUP,
+    )
+    email_page_campaigns_only = fields.Boolean(
+        string="Campaign Emails Only", store=False, groups=HISTORY_GROUP
+    )
+    email_page_machine_clicks = fields.Boolean(
+        string="Show Machine Clicks", store=False, groups=HISTORY_GROUP
     )
     email_filtered_click_ids = fields.Many2many(
         "partner.email.click",
         string="Links Clicked (filtered)",
         compute="_compute_email_filtered_click_ids",
         groups=HISTORY_GROUP,
+    )
+    email_page_totals = fields.Json(
+        string="Emails Page Totals",
+        compute="_compute_email_page_totals",
+        groups=HISTORY_GROUP,
+        help="How many rows each list of the Emails page would show without its limit "
+        "(up to the count limit), to say what the page leaves to the full lists.",
     )
 
     # One compute per count: a view showing one of them does not pay for counting the others.
@@ -73,13 +107,13 @@ class ResPartner(models.Model):
 
     @api.depends("email_send_ids")
     def _compute_email_send_count_label(self):
-        sends = self.env["partner.email.send"]
         for partner in self:
-            count = partner._origin and sends.search_count(
-                [("partner_id", "=", partner._origin.id)], limit=EMAIL_BUTTON_COUNT_LIMIT + 1
+            partner.email_send_count_label = partner._email_history_count_label("partner.email.send")
+            partner.email_sent_count_label = partner._email_history_count_label(
+                "partner.email.send", [("state", "!=", "failed")], zero="0"
             )
-            partner.email_send_count_label = (
-                f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or "")
+            partner.email_failed_count_label = partner._email_history_count_label(
+                "partner.email.send", [("state", "=", "failed")]
             )
 
     @api.depends("email_click_ids")
@@ -90,19 +124,41 @@ class ResPartner(models.Model):
     def _compute_connection_note_count(self):
         self._compute_email_history_count("partner.connection.note", "connection_note_count")
 
-    @api.depends("email_send_ids", "connection_note_ids")
+    @api.depends("email_send_ids", "connection_note_ids", "email_page_campaigns_only")
     def _compute_email_page_lists(self):
         for partner in self:
-            partner.email_page_send_ids = partner._email_page_records("partner.email.send")
+            partner.email_page_send_ids = partner._email_page_records(
+                "partner.email.send", partner._email_page_send_domain()
+            )
             partner.email_page_note_ids = partner._email_page_records("partner.connection.note")
 
-    @api.depends("email_selected_send_id", "email_click_ids")
+    @api.depends("email_selected_send_id", "email_click_ids", "email_page_machine_clicks")
     def _compute_email_filtered_click_ids(self):
         for partner in self:
-            selected = partner.email_selected_send_id
             partner.email_filtered_click_ids = partner._email_page_records(
-                "partner.email.click", [("send_id", "=", selected.id)] if selected else []
+                "partner.email.click", partner._email_page_click_domain()
             )
+
+    @api.depends(
+        "email_send_ids",
+        "email_click_ids",
+        "connection_note_ids",
+        "email_selected_send_id",
+        "email_page_campaigns_only",
+        "email_page_machine_clicks",
+    )
+    def _compute_email_page_totals(self):
+        for partner in self:
+            partner.email_page_totals = {
+                "sends": partner._email_page_count("partner.email.send", partner._email_page_send_domain()),
+                "clicks": partner._email_page_count(
+                    "partner.email.click", partner._email_page_click_domain()
+                ),
+                "notes": partner._email_page_count("partner.connection.note"),
+                "limit": EMAIL_PAGE_LIMIT,
+                "count_limit": EMAIL_BUTTON_COUNT_LIMIT,
+                "is_company": bool(partner.is_company),
+            }
 
     def write(self, vals):
         # Email history managers record a contact's objection to tracking even when they may
@@ -117,31 +173,75 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     def onchange(self, values, field_names, fields_spec):
-        # Selecting a message on the Emails page only filters the Links Clicked list, but
-        # onchange() demands write access on the contact. A reader gets that list computed
-        # without the write check, limited to the click fields, once its reads are verified.
-        if field_names != ["email_selected_send_id"] or not self or self.has_access("write"):
+        # Choosing what the Emails page shows only filters its lists, but onchange() demands
+        # write access on the contact. A reader gets those lists computed without the write
+        # check, limited to their own fields, once its reads are verified; the lists are still
+        # searched with the reader's rights (_email_page_records).
+        if not set(field_names) <= EMAIL_PAGE_FILTER_FIELDS or not self or self.has_access("write"):
             return super().onchange(values, field_names, fields_spec)
         self.check_access("read")
         self.env["partner.email.send"].browse(values.get("email_selected_send_id") or []).check_access("read")
-        click_spec = fields_spec.get("email_filtered_click_ids") or {}
-        click_fields = self.env["partner.email.click"]._fields
         safe_spec = {
-            "email_filtered_click_ids": {
-                **click_spec,
-                "fields": {
-                    name: {"fields": {"display_name": {}}} if spec.get("fields") else {}
-                    for name, spec in (click_spec.get("fields") or {}).items()
-                    if name in click_fields
-                },
-            }
+            name: self._email_page_safe_spec(name, spec)
+            for name, spec in fields_spec.items()
+            if name in EMAIL_PAGE_LIST_FIELDS
         }
         return super(ResPartner, self.sudo()).onchange(values, field_names, safe_spec)
+
+    def _email_page_safe_spec(self, name, spec):
+        field = self._fields[name]
+        if field.type != "many2many":
+            return {}
+        comodel_fields = self.env[field.comodel_name]._fields
+        return {
+            **spec,
+            "fields": {
+                sub: {"fields": {"display_name": {}}} if sub_spec.get("fields") else {}
+                for sub, sub_spec in (spec.get("fields") or {}).items()
+                if sub in comodel_fields
+            },
+        }
+
+    def _email_page_partner_domain(self):
+        """The contacts whose history this contact's Emails page shows: a company's page
+        rolls up its people's."""
+        self.ensure_one()
+        if self.is_company:
+            return [("partner_id", "child_of", self._origin.id)]
+        return [("partner_id", "=", self._origin.id)]
+
+    def _email_page_send_domain(self):
+        return [("campaign_id", "!=", False)] if self.email_page_campaigns_only else []
+
+    def _email_page_click_domain(self):
+        selected = self.email_selected_send_id
+        return [
+            *([("send_id", "=", selected.id)] if selected else []),
+            *([] if self.email_page_machine_clicks else [("is_machine", "=", False)]),
+        ]
 
     def _email_page_records(self, model, domain=()):
         if not self._origin:
             return self.env[model]
-        return self.env[model].search([("partner_id", "=", self._origin.id), *domain], limit=EMAIL_PAGE_LIMIT)
+        # sudo(False): a reader's onchange runs as superuser; the lists keep the reader's rules
+        return (
+            self.env[model]
+            .sudo(False)
+            .search([*self._email_page_partner_domain(), *domain], limit=EMAIL_PAGE_LIMIT)
+        )
+
+    def _email_page_count(self, model, domain=()):
+        if not self._origin:
+            return 0
+        return (
+            self.env[model]
+            .sudo(False)
+            .search_count([*self._email_page_partner_domain(), *domain], limit=EMAIL_BUTTON_COUNT_LIMIT + 1)
+        )
+
+    def _email_history_count_label(self, model, domain=(), zero=""):
+        count = self._email_page_count(model, domain)
+        return f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or zero)
 
     def _compute_email_history_count(self, model, field):
         counts = dict(

@@ -22,3 +22,5 @@ from . import test_partner_email_company
 from . import test_email_preview
 from . import test_template_tracking
 from . import test_ui_fr
+from . import test_email_title
+from . import test_email_page_engagement

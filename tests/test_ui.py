@@ -1,15 +1,31 @@
 import logging
 import re
+import threading
 import unittest
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import quote
 
+import requests
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.addons.web.tests.test_js import unit_test_error_checker
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
+from ..models.res_partner import EMAIL_PAGE_LIMIT
 from .email_history_common import USER_GROUP
 
 SERVER_RESPONSE = "550 5.1.1 <ann.tour@example.com>: Recipient address rejected: User unknown"
+ODOO_FAILURE = (
+    "Mail Delivery Failed\nMail delivery failed via SMTP server 'localhost'.\nSMTPRecipientsRefused: "
+    "{'ann.tour@example.com': "
+    "(550, b'5.1.1 <ann.tour@example.com>: Recipient address rejected: User unknown')}"
+)
+# a mail client's User-Agent: its pixel hit is a person's open
+PERSON_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Thunderbird/128.3.0"
+OLDER_EMAILS = EMAIL_PAGE_LIMIT + 5
 HOOT_TESTS_DIR = Path(__file__).parents[1] / "static" / "tests"
 # exact-match filter (quoted) on the full names of this addon's Hoot tests
 HOOT_FILTER = quote('"@partner_email_history/"')
@@ -35,7 +51,10 @@ class TestEmailHistoryUi(HttpCase):
         cls.history_user = new_test_user(
             cls.env, "email_history_tour", groups=f"base.group_user,{USER_GROUP}"
         )
-        cls.partner = cls.env["res.partner"].create({"name": "Ann Tour", "email": "ann.tour@example.com"})
+        cls.company = cls.env["res.partner"].create({"name": "Tour Company", "is_company": True})
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Ann Tour", "email": "ann.tour@example.com", "parent_id": cls.company.id}
+        )
         campaign = cls.env["utm.campaign"].create({"title": "Spring Sale"})
         template = cls.env["mail.template"].create(
             {
@@ -52,17 +71,30 @@ class TestEmailHistoryUi(HttpCase):
             "email_to": cls.partner.email,
             "template_id": template.id,
         }
-        hello, newsletter, failed = cls.env["partner.email.send"].create(
+        now = fields.Datetime.now()
+        hello, newsletter, failed, cls.reminder = cls.env["partner.email.send"].create(
             [
-                {**common, "subject": "Hello", "state": "sent", "sent_at": "2025-03-01 09:00:00"},
-                {**common, "subject": "Newsletter", "state": "sent", "sent_at": "2025-03-05 09:00:00"},
+                {**common, "subject": "Hello", "state": "sent", "sent_at": now - relativedelta(days=9)},
+                {**common, "subject": "Newsletter", "state": "sent", "sent_at": now - relativedelta(days=5)},
                 {
                     **common,
                     "subject": "Last chance",
                     "state": "failed",
-                    "sent_at": "2025-03-08 09:00:00",
-                    "failure_reason": SERVER_RESPONSE,
+                    "sent_at": now - relativedelta(days=2),
+                    "failure_reason": f"{SERVER_RESPONSE}\n\n{ODOO_FAILURE}",
                 },
+                {**common, "subject": "Reminder", "state": "sent", "sent_at": now - relativedelta(days=1)},
+            ]
+        )
+        cls.env["partner.email.send"].create(
+            [
+                {
+                    "partner_id": cls.partner.id,
+                    "subject": f"Older email {index}",
+                    "state": "sent",
+                    "sent_at": now - relativedelta(days=30, hours=index),
+                }
+                for index in range(OLDER_EMAILS)
             ]
         )
         cls.env["partner.email.click"].create(
@@ -70,6 +102,12 @@ class TestEmailHistoryUi(HttpCase):
                 {"send_id": hello.id, "url": "https://www.example.com/spring"},
                 {"send_id": hello.id, "url": "https://www.example.com/spring/shoes"},
                 {"send_id": newsletter.id, "url": "https://www.example.com/newsletter"},
+                {
+                    "send_id": hello.id,
+                    "url": "https://www.example.com/unsubscribe",
+                    "is_machine": True,
+                    "machine_reason": "link scanner: 2 links within 1 s",
+                },
             ]
         )
         cls.env["partner.connection.note"].create(
@@ -96,10 +134,60 @@ class TestEmailHistoryUi(HttpCase):
             )
 
     def test_emails_page_tour(self):
+        """The tour ends by waiting for Reminder's open to appear. The open happens here, as a
+        mail client would make it, once the user asked for campaigns only and the page polled
+        since: the poll's cursor is then older than the open, so the next poll must see it."""
+        partner_class = type(self.env["res.partner"])
+        poll, onchange = partner_class.email_history_poll, partner_class.onchange
+        campaigns_only, polled_after = threading.Event(), threading.Event()
+
+        def spy_onchange(partner, values, field_names, fields_spec):
+            if "email_page_campaigns_only" in field_names and values.get("email_page_campaigns_only"):
+                campaigns_only.set()
+            return onchange(partner, values, field_names, fields_spec)
+
+        def spy_poll(partner, cursor=None):
+            result = poll(partner, cursor)
+            if cursor and campaigns_only.is_set():
+                polled_after.set()
+            return result
+
+        pixel_url = f"{self.base_url()}/email_history/o/{self.reminder._get_open_token()}.gif"
+
+        def open_reminder():
+            # a plain request, as a mail client's, that the test server accepts: url_open
+            # manages the test lock of the test's own thread and cannot run beside the browser
+            if polled_after.wait(timeout=60):
+                requests.get(
+                    pixel_url,
+                    headers={"User-Agent": PERSON_USER_AGENT},
+                    cookies={TEST_CURSOR_COOKIE_NAME: self.http_request_key},
+                    timeout=30,
+                )
+
+        opener = threading.Thread(target=open_reminder)
+        with (
+            patch.object(partner_class, "email_history_poll", spy_poll),
+            patch.object(partner_class, "onchange", spy_onchange),
+        ):
+            opener.start()
+            try:
+                self._run_in_browser(
+                    self.start_tour,
+                    f"/odoo/res.partner/{self.partner.id}",
+                    "partner_email_history_tour",
+                    login=self.history_user.login,
+                )
+            finally:
+                polled_after.set()
+                opener.join()
+        self.assertTrue(self.reminder.open_ids, "the page showed an open that happened during the tour")
+
+    def test_company_roll_up_tour(self):
         self._run_in_browser(
             self.start_tour,
-            f"/odoo/res.partner/{self.partner.id}",
-            "partner_email_history_tour",
+            f"/odoo/res.partner/{self.company.id}",
+            "partner_email_history_company_tour",
             login=self.history_user.login,
         )
 

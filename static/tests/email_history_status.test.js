@@ -13,6 +13,7 @@ import {
 describe.current.tags("desktop");
 
 const SERVER_RESPONSE = "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
+const ODOO_DETAIL = "Mail Delivery Failed\nSMTPRecipientsRefused: {...}";
 const DEFERRAL = "4.4.1 smtp; 451 4.4.1 <eve@example.com>: try again later";
 
 class UtmCampaign extends models.Model {
@@ -49,6 +50,7 @@ class PartnerEmailSend extends models.Model {
     });
     failure_reason = fields.Text();
     deferred_reason = fields.Text();
+    untracked_reason = fields.Char();
     template_id = fields.Many2one({ relation: "mail.template" });
     preview_html = fields.Html();
 
@@ -75,7 +77,7 @@ class PartnerEmailSend extends models.Model {
             email_to: "ann@example.com",
             sent_at: "2025-03-08 09:00:00",
             state: "failed",
-            failure_reason: SERVER_RESPONSE,
+            failure_reason: `${SERVER_RESPONSE}\n\n${ODOO_DETAIL}`,
             // deferred before it bounced: the failure is what counts
             deferred_reason: "4.2.2 smtp; 452 mailbox full",
             preview_html: `<p class="o_preview_text">Last chance: 20% off today</p>`,
@@ -87,7 +89,34 @@ class PartnerEmailSend extends models.Model {
             sent_at: "2025-03-09 09:00:00",
             state: "sent",
             deferred_reason: DEFERRAL,
+            untracked_reason: "contact opted out",
         },
+    ];
+}
+
+class PartnerEmailOpen extends models.Model {
+    _name = "partner.email.open";
+
+    send_id = fields.Many2one({ relation: "partner.email.send" });
+    is_machine = fields.Boolean();
+    machine_reason = fields.Char();
+
+    _records = [
+        { id: 1, send_id: 1 },
+        { id: 2, send_id: 1, is_machine: true, machine_reason: "Apple Mail Privacy Protection" },
+        { id: 3, send_id: 1, is_machine: true, machine_reason: "Apple Mail Privacy Protection" },
+    ];
+}
+
+class PartnerEmailClick extends models.Model {
+    _name = "partner.email.click";
+
+    send_id = fields.Many2one({ relation: "partner.email.send" });
+    is_machine = fields.Boolean();
+    machine_reason = fields.Char();
+
+    _records = [
+        { id: 1, send_id: 1, is_machine: true, machine_reason: "link scanner: 2 links within 1 s" },
     ];
 }
 
@@ -111,7 +140,15 @@ class PartnerConnectionNote extends models.Model {
     ];
 }
 
-defineModels({ ...mailModels, UtmCampaign, MailTemplate, PartnerEmailSend, PartnerConnectionNote });
+defineModels({
+    ...mailModels,
+    UtmCampaign,
+    MailTemplate,
+    PartnerEmailSend,
+    PartnerEmailOpen,
+    PartnerEmailClick,
+    PartnerConnectionNote,
+});
 
 const ICON = ".o_email_history_status";
 const POPOVER = ".o_email_history_status_popover";
@@ -155,18 +192,50 @@ test("grey icon when sent, red when failed", async () => {
     expect.verifySteps([]);
 });
 
-test("the red icon's popover shows the details and the server response verbatim", async () => {
+test("the red icon's popover says Failed, when it was tried, and the server's reply only", async () => {
     await openSendPopover(1);
 
+    expect(`${POPOVER} h6`).toHaveText("Failed");
+    expect(`${POPOVER} .o_email_history_tried_at`).toHaveText(/2025/);
+    expect(`${POPOVER} .o_email_history_sent_at`).toHaveCount(0);
+    expect(`${POPOVER} .o_email_history_open_count`).toHaveCount(0);
     expect(`${POPOVER} .o_email_history_server_response`).toHaveText(SERVER_RESPONSE);
     expect(`${POPOVER} .o_email_history_server_response`).toHaveClass("font-monospace");
     expect(`${POPOVER} .o_email_history_campaign`).toHaveText("Spring Sale");
     expect(`${POPOVER} .o_email_history_subject`).toHaveText("Last chance");
     expect(`${POPOVER} .o_email_history_recipient`).toHaveText("ann@example.com");
-    expect(`${POPOVER} .o_email_history_open_count`).toHaveText("0");
     expect(`${POPOVER} .o_email_history_deferred_reason`).toHaveCount(0);
     // the row was not opened by the click on its icon
     expect(".modal").toHaveCount(0);
+});
+
+test("the technical detail is one click away for a technical user", async () => {
+    onRpc("has_group", ({ args }) => args[1] === "base.group_no_one");
+    await openSendPopover(1);
+
+    expect(`${POPOVER} .o_email_history_failure_detail`).toHaveCount(0);
+    await contains(`${POPOVER} .o_email_history_detail_toggle`).click();
+    expect(`${POPOVER} .o_email_history_failure_detail`).toHaveText(ODOO_DETAIL);
+});
+
+test("a user without the technical group sees the server's reply only", async () => {
+    onRpc("has_group", () => false);
+    await openSendPopover(1);
+
+    expect(`${POPOVER} .o_email_history_server_response`).toHaveText(SERVER_RESPONSE);
+    expect(`${POPOVER} .o_email_history_detail_toggle`).toHaveCount(0);
+});
+
+test("machine opens and clicks are listed apart, with their reason", async () => {
+    await openSendPopover(0);
+
+    expect(`${POPOVER} .o_email_history_machine_opens`).toHaveText(
+        "2 machine open(s): Apple Mail Privacy Protection"
+    );
+    expect(`${POPOVER} .o_email_history_machine_clicks`).toHaveText(
+        "1 machine click(s): link scanner: 2 links within 1 s"
+    );
+    expect(`${POPOVER} .o_email_history_untracked`).toHaveCount(0);
 });
 
 test("the grey icon's popover shows opens, clicks and a sandboxed template preview", async () => {
@@ -198,7 +267,9 @@ test("a deferred email: amber icon, popover with the server's text", async () =>
     expect(`.o_data_row:eq(2) ${ICON}`).not.toHaveClass("o_email_history_status_failed");
     expect(`.o_data_row:eq(0) ${ICON}`).not.toHaveClass("o_email_history_status_deferred");
     expect(`.o_data_row:eq(1) ${ICON}`).not.toHaveClass("o_email_history_status_deferred");
-    expect(`${POPOVER} h6`).toHaveText("Sent");
+    expect(`${POPOVER} h6`).toHaveText("Sent, delivery deferred");
+    expect(`${POPOVER} .o_email_history_untracked`).toHaveText("Not tracked: contact opted out");
+    expect(`${POPOVER} .o_email_history_machine`).toHaveCount(0);
     expect(`${POPOVER} .o_email_history_deferred_reason`).toHaveText(DEFERRAL);
     expect(`${POPOVER} .o_email_history_deferred_reason`).toHaveClass("font-monospace");
     expect(`${POPOVER}`).toHaveText(/Deferred/);

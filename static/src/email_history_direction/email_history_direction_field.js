@@ -28,7 +28,7 @@ export const emailHistoryDirectionField = {
     component: EmailHistoryDirectionField,
     displayName: _t("Sent/received icon"),
     supportedTypes: ["selection"],
-    listViewWidth: 60,
+    listViewWidth: 90,
 };
 
 registry.category("fields").add("email_history_direction", emailHistoryDirectionField);

@@ -1,7 +1,7 @@
 import { useRef } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { X2ManyField, x2ManyField } from "@web/views/fields/x2many/x2many_field";
+import { EmailHistoryListField, emailHistoryListField } from "../email_history_list/email_history_list_field";
 import { EmailHistorySendsRenderer } from "../email_history_sends_renderer/email_history_sends_renderer";
 import { SELECTED_SEND_FIELD, selectSend } from "../email_history_selection";
 
@@ -10,12 +10,12 @@ const LINKS_CLICKED_PAGE = "email_history_clicks";
 /**
  * One2many of the messages sent to a partner. Clicking a row (or Enter/Space on it) selects that
  * message on the partner, which filters the "Links Clicked" subtab, and shows that subtab;
- * clicking the selected row again clears the selection. The "View" button of each row still
- * opens the message itself.
+ * clicking the selected row again clears the selection. The "View" button of each row opens the
+ * message itself, read-only.
  */
-export class EmailHistorySendsField extends X2ManyField {
+export class EmailHistorySendsField extends EmailHistoryListField {
     static template = "partner_email_history.EmailHistorySendsField";
-    static components = { ...X2ManyField.components, ListRenderer: EmailHistorySendsRenderer };
+    static components = { ...EmailHistoryListField.components, ListRenderer: EmailHistorySendsRenderer };
 
     setup() {
         super.setup();
@@ -30,7 +30,7 @@ export class EmailHistorySendsField extends X2ManyField {
         return {
             ...super.rendererProps,
             hasOpenFormViewButton: true,
-            onOpenFormView: (record) => super.openRecord(record),
+            onOpenFormView: (record) => this.openHistoryRecord(record),
             selectedResId: this.selectedSendId,
         };
     }
@@ -62,7 +62,7 @@ export class EmailHistorySendsField extends X2ManyField {
 }
 
 export const emailHistorySendsField = {
-    ...x2ManyField,
+    ...emailHistoryListField,
     component: EmailHistorySendsField,
     displayName: _t("Email history: select a message"),
     supportedTypes: ["one2many", "many2many"],

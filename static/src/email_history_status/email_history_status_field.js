@@ -33,7 +33,7 @@ export class EmailHistoryStatusField extends Component {
 
     get title() {
         if (this.isFailed) {
-            return _t("Not sent: click to see the server response");
+            return _t("Failed: click to see the server response");
         }
         return this.isDeferred
             ? _t("Delivery deferred: click to see the server response")
@@ -63,7 +63,7 @@ export const emailHistoryStatusField = {
     component: EmailHistoryStatusField,
     displayName: _t("Email status info"),
     supportedTypes: ["selection"],
-    listViewWidth: 40,
+    listViewWidth: 70,
 };
 
 registry.category("fields").add("email_history_status", emailHistoryStatusField);

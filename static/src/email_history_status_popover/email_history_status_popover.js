@@ -1,8 +1,10 @@
-import { Component, onWillStart } from "@odoo/owl";
-import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
+import { formatHistoryDate } from "../email_history_date/email_history_date_field";
 
 export const SEND_MODEL = "partner.email.send";
+const EVENT_MODELS = { opens: "partner.email.open", clicks: "partner.email.click" };
 
 const SEND_SPECIFICATION = {
     display_name: {},
@@ -16,9 +18,22 @@ const SEND_SPECIFICATION = {
     state: {},
     failure_reason: {},
     deferred_reason: {},
+    untracked_reason: {},
     template_id: { fields: { display_name: {} } },
     preview_html: {},
 };
+
+/**
+ * Splits a failure text in what the server answered (its first paragraph: code, enhanced status
+ * and text) and the technical detail Odoo recorded after a blank line.
+ *
+ * @param {string} failureReason
+ * @returns {{ reply: string, detail: string }}
+ */
+export function splitFailure(failureReason) {
+    const [reply, ...detail] = (failureReason || "").split("\n\n");
+    return { reply: reply.trim(), detail: detail.join("\n\n").trim() };
+}
 
 /**
  * Details of one tracked message, read when the popover opens. `resModel` is either the message
@@ -34,18 +49,46 @@ export class EmailHistoryStatusPopover extends Component {
 
     setup() {
         this.orm = useService("orm");
-        onWillStart(() => this.loadSend());
+        this.state = useState({ showDetail: false });
+        onWillStart(() => this.load());
     }
 
-    async loadSend() {
+    async load() {
         const isSend = this.props.resModel === SEND_MODEL;
         const specification = isSend
             ? SEND_SPECIFICATION
             : { send_id: { fields: SEND_SPECIFICATION } };
-        const [record] = await this.orm.webRead(this.props.resModel, [this.props.resId], {
-            specification,
-        });
+        const [[record], isTechnical] = await Promise.all([
+            this.orm.webRead(this.props.resModel, [this.props.resId], { specification }),
+            user.hasGroup("base.group_no_one"),
+        ]);
         this.send = isSend ? record : record.send_id;
+        this.isTechnical = isTechnical;
+        this.failure = splitFailure(this.send?.failure_reason);
+        this.machine = this.send ? await this.loadMachineEvents() : {};
+    }
+
+    /** Machine opens and clicks of the message, counted by reason: `{opens: [...], clicks: [...]}`. */
+    async loadMachineEvents() {
+        const entries = await Promise.all(
+            Object.entries(EVENT_MODELS).map(async ([kind, model]) => {
+                const groups = await this.orm.formattedReadGroup(
+                    model,
+                    [
+                        ["send_id", "=", this.send.id],
+                        ["is_machine", "=", true],
+                    ],
+                    ["machine_reason"],
+                    ["__count"]
+                );
+                const counts = groups.map((group) => ({
+                    reason: group.machine_reason,
+                    count: group.__count,
+                }));
+                return [kind, counts];
+            })
+        );
+        return Object.fromEntries(entries);
     }
 
     get isFailed() {
@@ -56,7 +99,17 @@ export class EmailHistoryStatusPopover extends Component {
         return this.send.state === "sent" && Boolean(this.send.deferred_reason);
     }
 
+    get hasMachineEvents() {
+        return Boolean(this.machine.opens?.length || this.machine.clicks?.length);
+    }
+
+    /** The preview in the page's own font, not the browser's default serif. */
+    get previewDocument() {
+        const font = getComputedStyle(document.body).fontFamily.replaceAll("<", "");
+        return `<style>body{font-family:${font};font-size:13px;margin:8px;}</style>${this.send.preview_html}`;
+    }
+
     formatDate(value) {
-        return value ? formatDateTime(deserializeDateTime(value)) : "";
+        return formatHistoryDate(value);
     }
 }

@@ -1,0 +1,225 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .res_partner import EMAIL_PAGE_LIMIT, HISTORY_GROUP
+
+# The summary of the Emails page reads at most this many of the contact's latest emails of
+# the last 12 months (through the (partner, sent_at) index), so that it costs the same for
+# a contact with 100,000 emails as for one with 200; beyond it the page says so.
+SUMMARY_SAMPLE = 5000
+SUMMARY_MONTHS = 12
+
+# Every time a person (not a machine) opened an email of a contact: its opens, and its
+# clicks, since a person's click implies an open.
+_PERSON_OPENS = SQL(
+    """SELECT s.partner_id, o.opened_at AS event_at
+         FROM partner_email_open o
+         JOIN partner_email_send s ON s.id = o.send_id
+        WHERE o.is_machine IS NOT TRUE
+       UNION ALL
+       SELECT partner_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE"""
+)
+_PERSON_CLICKS = SQL(
+    "SELECT partner_id, clicked_at AS event_at FROM partner_email_click WHERE is_machine IS NOT TRUE"
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    email_last_opened_at = fields.Datetime(
+        string="Last Email Opened",
+        compute="_compute_email_last_events",
+        search="_search_email_last_opened_at",
+        groups=HISTORY_GROUP,
+        help="The last time this contact (a person, not a mail privacy proxy or a scanner) "
+        "opened one of its tracked emails or clicked one of their links.",
+    )
+    email_last_clicked_at = fields.Datetime(
+        string="Last Email Link Clicked",
+        compute="_compute_email_last_events",
+        search="_search_email_last_clicked_at",
+        groups=HISTORY_GROUP,
+        help="The last time this contact (a person, not a link scanner) clicked a link of one "
+        "of its tracked emails.",
+    )
+
+    @api.depends("email_send_ids.open_ids", "email_click_ids")
+    def _compute_email_last_events(self):
+        opened = self._email_last_event_times(_PERSON_OPENS)
+        clicked = self._email_last_event_times(_PERSON_CLICKS)
+        for partner in self:
+            partner.email_last_opened_at = opened.get(partner._origin.id, False)
+            partner.email_last_clicked_at = clicked.get(partner._origin.id, False)
+
+    def _email_last_event_times(self, events):
+        """``{partner id: time of its last event}`` among ``events`` (partner_id, event_at)."""
+        if not self._origin.ids:
+            return {}
+        self.env["partner.email.open"].flush_model()
+        self.env["partner.email.click"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT partner_id, max(event_at) FROM (%s) events
+                    WHERE partner_id IN %s GROUP BY partner_id""",
+                events,
+                tuple(self._origin.ids),
+            )
+        )
+        return dict(rows)
+
+    def _search_email_last_opened_at(self, operator, value):
+        return self._search_email_last_event(_PERSON_OPENS, operator, value)
+
+    def _search_email_last_clicked_at(self, operator, value):
+        return self._search_email_last_event(_PERSON_CLICKS, operator, value)
+
+    def _search_email_last_event(self, events, operator, value):
+        """Contacts whose last event of ``events`` compares to ``value``, in one subquery."""
+        if operator in ("=", "!=") and not value:
+            having_events = SQL("SELECT partner_id FROM (%s) events", events)
+            return [("id", "not in" if operator == "=" else "in", having_events)]
+        if operator not in ("<", "<=", ">", ">=", "=", "!="):
+            return NotImplemented
+        value = fields.Datetime.to_datetime(value)
+        if operator in (">", ">="):
+            # the last event is after the value exactly when any event is: no aggregate
+            return [
+                (
+                    "id",
+                    "in",
+                    SQL(
+                        "SELECT partner_id FROM (%s) events WHERE event_at %s %s",
+                        events,
+                        SQL(operator),
+                        value,
+                    ),
+                )
+            ]
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "SELECT partner_id FROM (%s) events GROUP BY partner_id HAVING max(event_at) %s %s",
+                    events,
+                    SQL(operator),
+                    value,
+                ),
+            )
+        ]
+
+    def email_history_summary(self):
+        """What the top of the Emails page shows: the contact's (or, for a company, its
+        people's) emails of the last 12 months, month by month, with its last open and click.
+        Bounded: at most ``SUMMARY_SAMPLE`` emails are read, with the indexes."""
+        self.ensure_one()
+        self.check_access("read")
+        month_start = fields.Datetime.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        since = month_start - relativedelta(months=SUMMARY_MONTHS - 1)
+        sample = (
+            self.env["partner.email.send"]
+            ._search(
+                [*self._email_page_partner_domain(), ("sent_at", ">=", since)],
+                order="sent_at desc, id desc",
+                limit=SUMMARY_SAMPLE,
+            )
+            .select("partner_email_send.id", "partner_email_send.state", "partner_email_send.sent_at")
+        )
+        self.env["partner.email.send"].flush_model()
+        self.env["partner.email.open"].flush_model()
+        self.env["partner.email.click"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """WITH sample AS (%s), events AS (
+                       SELECT sample.*,
+                              EXISTS(SELECT 1 FROM partner_email_click c WHERE c.send_id = sample.id
+                                        AND c.is_machine IS NOT TRUE) AS clicked,
+                              EXISTS(SELECT 1 FROM partner_email_open o WHERE o.send_id = sample.id
+                                        AND o.is_machine IS NOT TRUE) AS opened
+                         FROM sample)
+                   SELECT date_trunc('month', sent_at), count(*) FILTER (WHERE state != 'outgoing'),
+                          count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE state = 'failed'),
+                          count(*) FILTER (WHERE opened OR clicked), count(*) FILTER (WHERE clicked)
+                     FROM events GROUP BY 1""",
+                sample,
+            )
+        )
+        by_month = {month: figures for month, *figures in rows}
+        months = [since + relativedelta(months=index) for index in range(SUMMARY_MONTHS)]
+        totals = [sum(figures[index] for figures in by_month.values()) for index in range(5)]
+        sent, delivered, failed, opened, clicked = totals
+        partners = self.search([("id", "child_of", self.id)]) if self.is_company else self
+        last_opened = max(filter(None, partners.mapped("email_last_opened_at")), default=False)
+        last_clicked = max(filter(None, partners.mapped("email_last_clicked_at")), default=False)
+        return {
+            "sent": sent,
+            "delivered": delivered,
+            "failed": failed,
+            "opened": opened,
+            "clicked": clicked,
+            "opened_rate": round(100 * opened / delivered) if delivered else 0,
+            "clicked_rate": round(100 * clicked / delivered) if delivered else 0,
+            "last_opened_at": fields.Datetime.to_string(last_opened) if last_opened else False,
+            "last_clicked_at": fields.Datetime.to_string(last_clicked) if last_clicked else False,
+            "is_sampled": sum(figures[0] for figures in by_month.values()) >= SUMMARY_SAMPLE,
+            "sample_size": SUMMARY_SAMPLE,
+            "months": [
+                {
+                    "month": fields.Date.to_string(month.date()),
+                    "sent": by_month.get(month, (0,) * 5)[0],
+                    "opened": by_month.get(month, (0,) * 5)[3],
+                    "clicked": by_month.get(month, (0,) * 5)[4],
+                }
+                for month in months
+            ],
+        }
+
+    def email_history_poll(self, cursor=None):
+        """Whether this contact's (or its people's) history changed since ``cursor`` (what
+        the previous call returned), and the new cursor: the Emails page polls this while it
+        is shown. Bounded: only events newer than the cursor and the latest emails are read."""
+        self.ensure_one()
+        self.check_access("read")
+        partner_ids = tuple((self.search([("id", "child_of", self.id)]) if self.is_company else self).ids)
+        self.env["partner.email.send"].flush_model()
+        self.env["partner.email.open"].flush_model()
+        self.env["partner.email.click"].flush_model()
+        [(open_id, click_id, send_id, written)] = self.env.execute_query(
+            SQL(
+                """SELECT (SELECT COALESCE(max(id), 0) FROM partner_email_open),
+                          (SELECT COALESCE(max(id), 0) FROM partner_email_click),
+                          (SELECT COALESCE(max(id), 0) FROM partner_email_send),
+                          (SELECT max(write_date) FROM (
+                               SELECT write_date FROM partner_email_send WHERE partner_id IN %s
+                                ORDER BY sent_at DESC, id DESC LIMIT %s) latest)""",
+                partner_ids,
+                EMAIL_PAGE_LIMIT,
+            )
+        )
+        new_cursor = {
+            "open": open_id,
+            "click": click_id,
+            "send": send_id,
+            "written": fields.Datetime.to_string(written) if written else False,
+        }
+        if not cursor:
+            return {"cursor": new_cursor, "changed": False}
+        [(changed,)] = self.env.execute_query(
+            SQL(
+                """SELECT EXISTS(SELECT 1 FROM partner_email_open o
+                                   JOIN partner_email_send s ON s.id = o.send_id
+                                  WHERE o.id > %s AND s.partner_id IN %s)
+                       OR EXISTS(SELECT 1 FROM partner_email_click WHERE id > %s AND partner_id IN %s)
+                       OR EXISTS(SELECT 1 FROM partner_email_send WHERE id > %s AND partner_id IN %s)""",
+                int(cursor.get("open") or 0),
+                partner_ids,
+                int(cursor.get("click") or 0),
+                partner_ids,
+                int(cursor.get("send") or 0),
+                partner_ids,
+            )
+        )
+        return {"cursor": new_cursor, "changed": changed or new_cursor["written"] != cursor.get("written")}

@@ -1,0 +1,162 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .email_history_common import EmailHistoryCase
+
+
+@tagged("post_install", "-at_install")
+class TestEmailPageEngagement(EmailHistoryCase):
+    """A person's last open and click, the Emails page's summary, switches, company roll-up
+    and live poll."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.now = fields.Datetime.now()
+        # the common opens and clicks happened now; move them to a known past
+        cls.open.opened_at = cls.now - relativedelta(days=200)
+        (cls.sale_click | cls.shop_click | cls.quote_click).clicked_at = cls.now - relativedelta(days=150)
+
+    def _open(self, send, days_ago, machine=None):
+        return self.env["partner.email.open"].create(
+            {
+                "send_id": send.id,
+                "opened_at": self.now - relativedelta(days=days_ago),
+                "is_machine": bool(machine),
+                "machine_reason": machine,
+            }
+        )
+
+    def test_last_open_and_click_are_a_persons(self):
+        self._open(self.campaign_send, 10)
+        self._open(self.campaign_send, 1, machine="Apple Mail Privacy Protection")
+        self.env["partner.email.click"].create(
+            {
+                "send_id": self.campaign_send.id,
+                "url": "https://www.example.com/scan",
+                "clicked_at": self.now,
+                "is_machine": True,
+                "machine_reason": "link scanner: 2 links within 1 s",
+            }
+        )
+        self.partner.invalidate_recordset()
+        self.assertEqual(self.partner.email_last_opened_at, self.now - relativedelta(days=10))
+        self.assertEqual(self.partner.email_last_clicked_at, self.now - relativedelta(days=150))
+
+    def test_a_click_is_an_open(self):
+        self.assertEqual(self.partner.email_last_opened_at, self.now - relativedelta(days=150))
+
+    def test_search_opened_in_the_last_90_days(self):
+        other = self.env["res.partner"].create({"name": "Quiet Contact"})
+        other_send = self.env["partner.email.send"].create({"partner_id": other.id, "state": "sent"})
+        self._open(other_send, 5, machine="Apple Mail Privacy Protection")
+        Partner = self.env["res.partner"]
+        last_90_days = [("email_last_opened_at", ">=", self.now - relativedelta(days=90))]
+        scope = [("id", "in", (self.partner | other).ids)]
+        self.assertFalse(Partner.search([*scope, *last_90_days]), "a machine's open does not count")
+        self._open(self.campaign_send, 30)
+        self.assertEqual(Partner.search([*scope, *last_90_days]), self.partner)
+        self.assertEqual(
+            Partner.search([*scope, ("email_last_opened_at", "<", self.now - relativedelta(days=90))]),
+            self.env["res.partner"],
+            "the last open, not any open, is compared",
+        )
+        self.assertEqual(Partner.search([*scope, ("email_last_opened_at", "=", False)]), other)
+        self.assertEqual(Partner.search([*scope, ("email_last_clicked_at", "!=", False)]), self.partner)
+        self.assertEqual(
+            Partner.search([*scope, ("email_last_clicked_at", "<=", self.now - relativedelta(days=100))]),
+            self.partner,
+        )
+
+    def test_summary_figures_and_months(self):
+        summary = self.partner.with_user(self.history_user).email_history_summary()
+        self.assertEqual(
+            {key: summary[key] for key in ("sent", "delivered", "failed", "opened", "clicked")},
+            {"sent": 2, "delivered": 1, "failed": 1, "opened": 2, "clicked": 2},
+        )
+        self.assertEqual(summary["opened_rate"], 200)
+        self.assertEqual(len(summary["months"]), 12)
+        this_month = summary["months"][-1]
+        self.assertEqual((this_month["sent"], this_month["opened"], this_month["clicked"]), (2, 2, 2))
+        self.assertFalse(summary["is_sampled"])
+
+    def test_summary_costs_the_same_for_a_long_history(self):
+        def queries_of_summary():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.partner.email_history_summary()
+            return self.env.cr.sql_log_count - before
+
+        short = queries_of_summary()
+        self.env["partner.email.send"].create(
+            [{"partner_id": self.partner.id, "state": "sent", "subject": f"News {i}"} for i in range(300)]
+        )
+        self.assertEqual(queries_of_summary(), short)
+
+    def test_poll_sees_a_new_open_of_this_contact_only(self):
+        first = self.partner.email_history_poll()
+        self.assertFalse(first["changed"])
+        cursor = first["cursor"]
+        self.assertFalse(self.partner.email_history_poll(cursor)["changed"])
+        other = self.env["res.partner"].create({"name": "Someone Else"})
+        self._open(self.env["partner.email.send"].create({"partner_id": other.id}), 0)
+        self.assertFalse(self.partner.email_history_poll(cursor)["changed"])
+        self.env["partner.email.open"]._record_open(self.campaign_send.id)
+        polled = self.partner.email_history_poll(cursor)
+        self.assertTrue(polled["changed"])
+        self.assertFalse(self.partner.email_history_poll(polled["cursor"])["changed"])
+
+    def test_campaign_switch_and_machine_clicks(self):
+        machine_click = self.env["partner.email.click"].create(
+            {
+                "send_id": self.campaign_send.id,
+                "url": "https://www.example.com/unsubscribe",
+                "is_machine": True,
+                "machine_reason": "link scanner: 2 links within 1 s",
+            }
+        )
+        partner = self.partner.with_user(self.history_user)
+        self.assertEqual(partner.email_page_send_ids, self.campaign_send | self.individual_send)
+        self.assertNotIn(machine_click, partner.email_filtered_click_ids)
+        self.assertEqual(partner.email_page_totals["clicks"], 3)
+        result = partner.onchange(
+            {"email_page_campaigns_only": True, "email_page_machine_clicks": True},
+            ["email_page_campaigns_only", "email_page_machine_clicks"],
+            {
+                "email_page_send_ids": {"fields": {"display_name": {}}},
+                "email_filtered_click_ids": {"fields": {"url": {}, "machine_reason": {}}},
+                "email_page_totals": {},
+            },
+        )["value"]
+        unlinked = {command[1] for command in result["email_page_send_ids"] if command[0] == 3}
+        self.assertEqual(unlinked, {self.individual_send.id})
+        linked = {command[1]: command[2] for command in result["email_filtered_click_ids"] if command[0] == 4}
+        self.assertEqual(linked[machine_click.id]["machine_reason"], "link scanner: 2 links within 1 s")
+        self.assertEqual(
+            (result["email_page_totals"]["sends"], result["email_page_totals"]["clicks"]), (1, 4)
+        )
+
+    def test_button_counts_failures_apart(self):
+        self.assertEqual(
+            (self.partner.email_sent_count_label, self.partner.email_failed_count_label), ("1", "1")
+        )
+        self.campaign_send.state = "failed"
+        self.partner.invalidate_recordset()
+        self.assertEqual(
+            (self.partner.email_sent_count_label, self.partner.email_failed_count_label), ("0", "2")
+        )
+
+    def test_company_page_rolls_up_its_people(self):
+        company = self.env["res.partner"].create({"name": "Jane's Company", "is_company": True})
+        self.partner.parent_id = company
+        own = self.env["partner.email.send"].create({"partner_id": company.id, "subject": "To the company"})
+        company = company.with_user(self.history_user)
+        self.assertEqual(company.email_page_send_ids, own | self.campaign_send | self.individual_send)
+        self.assertEqual(company.email_page_totals["sends"], 3)
+        self.assertEqual(len(company.email_filtered_click_ids), 3)
+        self.assertEqual(company.email_history_summary()["sent"], 2, "the outgoing one is not counted")
+        self.assertEqual(
+            self.partner.email_page_send_ids, self.campaign_send | self.individual_send, "not the other way"
+        )
