@@ -16,8 +16,9 @@ from ..tools import (
     OPEN_PATH,
     add_tracking,
     make_token,
+    recipient_failure_text,
     remove_tracking,
-    with_server_reply,
+    title_from_body,
 )
 
 _logger = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class _MailHistory:
     """The sends of one mail.mail in the batch being sent, and what is left to write."""
 
     sends: dict  # partner id -> send id
+    addresses: dict = field(default_factory=dict)  # send id -> the address it goes to
     record: models.BaseModel | None = None  # the email's source document (sudo), if any
     untracked: dict = field(default_factory=dict)  # send id -> why it leaves untracked
     targets: dict = field(default_factory=dict)  # send id -> [target URL, ...]
@@ -121,10 +123,13 @@ class MailMail(models.Model):
             history = batch.get(mail.id)
             if not history:
                 continue
-            reason = with_server_reply(failure_reason or mail.failure_reason or failure_type)
+            odoo_reason = failure_reason or mail.failure_reason or failure_type
             for partner_id, send_id in history.sends.items():
-                delivered = not failure_type or partner_id in delivered_ids
-                history.outcomes[send_id] = ("sent", False) if delivered else ("failed", reason)
+                if not failure_type or partner_id in delivered_ids:
+                    history.outcomes[send_id] = ("sent", False)
+                    continue
+                reason = recipient_failure_text(odoo_reason, history.addresses[send_id], lang=self.env.lang)
+                history.outcomes[send_id] = ("failed", reason)
         return super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )
@@ -148,7 +153,7 @@ class MailMail(models.Model):
                 "mail_mail_id": mail.id,
                 "partner_id": partner.id,
                 "campaign_id": facts[mail.id]["campaign"].id,
-                "subject": mail.subject,
+                "subject": mail._email_history_subject(),
                 "email_to": partner.email,
                 "connection_type": facts[mail.id]["connection_type"],
                 "mail_message_id": mail.mail_message_id.id,
@@ -172,6 +177,7 @@ class MailMail(models.Model):
             history = batch[mail.id] = _MailHistory(sends={}, record=records.get(mail.id))
             for partner in recipients[mail.id]:
                 send_id = history.sends[partner.id] = send_ids[(mail.id, partner.id)]
+                history.addresses[send_id] = partner.email
                 reason = partner._email_history_untracked_reason(
                     facts[mail.id]["connection_type"], facts[mail.id]["company"]
                 )
@@ -196,6 +202,14 @@ class MailMail(models.Model):
             cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", name))
             raise
         cr.execute(SQL("SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT %s", name))
+
+    def _email_history_subject(self):
+        """The email's subject, or the first words of what was written when it has none of
+        its own: Odoo then names the email after its document (a contact's chatter email is
+        called by the contact's name), which tells nothing."""
+        if self.message_type == "comment" and (not self.subject or self.subject == self.record_name):
+            return title_from_body(self.body) or self.subject
+        return self.subject
 
     def _email_history_facts(self, record):
         """What the history records of this email whose source document is ``record``:

@@ -165,6 +165,27 @@ class TestMailTracking(CustomerMixin, MailCommon):
         self.assertEqual(send.link_urls, ["https://pay.example.com/checkout?order=7"])
         self.assertNotIn("S3CRET", str(send.read()))
 
+    def test_chatter_email_without_subject_titled_from_its_words(self):
+        with self.mock_mail_gateway():
+            self.customer.message_post(
+                body=Markup("<p>Hello Jane, here is the <b>quotation</b> we talked about this morning.</p>"),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer.ids,
+            )
+            self.customer.message_post(
+                body=Markup("<p>See you soon</p>"),
+                subject="Our meeting",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer.ids,
+            )
+        sends = self.env["partner.email.send"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(
+            sorted(sends.mapped("subject")),
+            ["Hello Jane, here is the quotation we talked…", "Our meeting"],
+        )
+
     def test_retried_mail_keeps_one_send(self):
         refusal = smtplib.SMTPRecipientsRefused({"jane.customer@example.com": (450, b"4.2.1 Mailbox busy")})
         mail = (
