@@ -7,8 +7,10 @@ from odoo.tools import SQL
 # that no longer exists. A person's open of a mailing email is left for the sync job,
 # which reports it to the mailing's statistics through Odoo's own methods.
 _OPEN_SQL = """
-    INSERT INTO partner_email_open (send_id, opened_at, is_machine, machine_reason, sync_pending)
-    SELECT id, (statement_timestamp() AT TIME ZONE 'UTC'), %(machine_reason)s IS NOT NULL, %(machine_reason)s,
+    INSERT INTO partner_email_open (
+        send_id, partner_id, opened_at, is_machine, machine_reason, sync_pending)
+    SELECT id, partner_id, (statement_timestamp() AT TIME ZONE 'UTC'),
+           %(machine_reason)s IS NOT NULL, %(machine_reason)s,
            mailing_trace_id IS NOT NULL AND %(machine_reason)s IS NULL
       FROM partner_email_send
      WHERE id = %(send_id)s
@@ -27,12 +29,15 @@ class PartnerEmailOpen(models.Model):
     send_id = fields.Many2one(
         "partner.email.send", string="Email", required=True, index=True, ondelete="cascade"
     )
+    # Stored so that a contact's last open is one index lookup, however long its history.
+    partner_id = fields.Many2one(related="send_id.partner_id", string="Contact", store=True)
     opened_at = fields.Datetime(string="Opened", required=True, default=fields.Datetime.now)
     is_machine = fields.Boolean(string="Machine", readonly=True)
     machine_reason = fields.Char(readonly=True)
     sync_pending = fields.Boolean(readonly=True)
 
     _sync_pending_idx = models.Index("(id) WHERE sync_pending")
+    _partner_person_opened_at_idx = models.Index("(partner_id, opened_at DESC) WHERE is_machine IS NOT TRUE")
 
     @api.model
     def _record_open(self, send_id, machine_reason=None):

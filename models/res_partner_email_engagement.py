@@ -14,10 +14,7 @@ SUMMARY_MONTHS = 12
 # Every time a person (not a machine) opened an email of a contact: its opens, and its
 # clicks, since a person's click implies an open.
 _PERSON_OPENS = SQL(
-    """SELECT s.partner_id, o.opened_at AS event_at
-         FROM partner_email_open o
-         JOIN partner_email_send s ON s.id = o.send_id
-        WHERE o.is_machine IS NOT TRUE
+    """SELECT partner_id, opened_at AS event_at FROM partner_email_open WHERE is_machine IS NOT TRUE
        UNION ALL
        SELECT partner_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE"""
 )
@@ -58,8 +55,7 @@ class ResPartner(models.Model):
         """``{partner id: time of its last event}`` among ``events`` (partner_id, event_at)."""
         if not self._origin.ids:
             return {}
-        self.env["partner.email.open"].flush_model()
-        self.env["partner.email.click"].flush_model()
+        self._flush_email_events()
         rows = self.env.execute_query(
             SQL(
                 """SELECT partner_id, max(event_at) FROM (%s) events
@@ -78,6 +74,7 @@ class ResPartner(models.Model):
 
     def _search_email_last_event(self, events, operator, value):
         """Contacts whose last event of ``events`` compares to ``value``, in one subquery."""
+        self._flush_email_events()
         if operator in ("=", "!=") and not value:
             having_events = SQL("SELECT partner_id FROM (%s) events", events)
             return [("id", "not in" if operator == "=" else "in", having_events)]
@@ -129,8 +126,7 @@ class ResPartner(models.Model):
             .select("partner_email_send.id", "partner_email_send.state", "partner_email_send.sent_at")
         )
         self.env["partner.email.send"].flush_model()
-        self.env["partner.email.open"].flush_model()
-        self.env["partner.email.click"].flush_model()
+        self._flush_email_events()
         rows = self.env.execute_query(
             SQL(
                 """WITH sample AS (%s), events AS (
@@ -185,8 +181,7 @@ class ResPartner(models.Model):
         self.check_access("read")
         partner_ids = tuple((self.search([("id", "child_of", self.id)]) if self.is_company else self).ids)
         self.env["partner.email.send"].flush_model()
-        self.env["partner.email.open"].flush_model()
-        self.env["partner.email.click"].flush_model()
+        self._flush_email_events()
         [(open_id, click_id, send_id, written)] = self.env.execute_query(
             SQL(
                 """SELECT (SELECT COALESCE(max(id), 0) FROM partner_email_open),
@@ -223,3 +218,8 @@ class ResPartner(models.Model):
             )
         )
         return {"cursor": new_cursor, "changed": changed or new_cursor["written"] != cursor.get("written")}
+
+    def _flush_email_events(self):
+        """Write pending events, so that the raw SQL over them sees every one."""
+        self.env["partner.email.open"].flush_model()
+        self.env["partner.email.click"].flush_model()
