@@ -153,7 +153,8 @@ class Server:
         self.proc = subprocess.Popen(
             odoo_cmd(
                 db,
-                f"--db-filter=^{db}$",
+                # -d without --db-filter: Odoo then knows the database without listing them;
+                # a filter makes it open a new connection to "postgres" for every request
                 f"--workers={workers}",
                 "--db_maxconn=32",
                 "--limit-request=10000000",
@@ -209,6 +210,8 @@ class Server:
 
 
 def wrk(paths_file, seconds, connections, once=False):
+    """Run wrk with rotate.lua; ``once``: walk the list once (then stop it early)."""
+    done_prefix = os.path.join(WORK, "wrk_done_")
     cmd = [
         "wrk",
         f"-t{THREADS}",
@@ -221,9 +224,22 @@ def wrk(paths_file, seconds, connections, once=False):
         f"http://127.0.0.1:{HTTP_PORT}",
         "--",
         paths_file,
-        *(["once", str(-(-connections // THREADS))] if once else []),
+        *(["once", str(-(-connections // THREADS)), done_prefix] if once else []),
     ]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    done_files = [f"{done_prefix}{thread_no}" for thread_no in range(1, THREADS + 1)]
+    for path in done_files:
+        if os.path.exists(path):
+            os.remove(path)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as proc:
+        deadline = time.time() + seconds
+        while once and proc.poll() is None and time.time() < deadline:
+            if all(os.path.exists(path) for path in done_files):
+                proc.send_signal(signal.SIGINT)  # wrk stops its threads and reports
+                break
+            time.sleep(0.2)
+        out = proc.communicate()[0]
+    if proc.returncode:
+        raise SystemExit(f"wrk failed ({proc.returncode}): {' '.join(cmd)}")
     line = next(line for line in out.splitlines() if line.startswith("BENCH_RESULT "))
     result = {key: int(value) for key, value in (item.split("=") for item in line.split()[1:])}
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)

@@ -65,8 +65,16 @@ def _apply(values):
         ]
     )
     pg = os.path.join(REPO, "scripts", "pg.sh")
-    subprocess.run([pg, "stop"], check=True, capture_output=True)
-    subprocess.run([pg, "start"], check=True, capture_output=True)
+    # pg.sh leaves the cluster alone when PGHOST is set, as it is for the bench's own clients
+    env = {key: value for key, value in os.environ.items() if key != "PGHOST"}
+    subprocess.run([pg, "stop"], check=True, capture_output=True, env=env)
+    subprocess.run([pg, "start"], check=True, capture_output=True, env=env)
+    wanted = {name: value for name, value in values.items() if value is not None}
+    (rows,) = _admin_cursor_execute(
+        [("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(wanted)])]
+    )
+    if dict(rows) != wanted:
+        raise SystemExit(f"bench: the cluster did not take {wanted}: it has {dict(rows)}")
 
 
 def durable_commits(log):

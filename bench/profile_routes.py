@@ -25,19 +25,27 @@ PROFILE_CONNECTIONS = int(os.environ.get("BENCH_PROFILE_CONNECTIONS", "8"))
 PROFILED = (("our_pixel", "rot"), ("our_click", "rot"), ("bare", "one"))
 # (marker in a "function (file:line)" frame, part); the innermost frame with a marker decides
 PARTS = [
-    ("commit (odoo/sql_db.py", "commit"),
-    ("execute (odoo/sql_db.py", "SQL statement"),
-    ("tracking_token.py", "token"),
+    ("tracking_token.py", "token (HMAC)"),
     ("machine_hits.py", "User-Agent classification"),
     ("partner_email_machine_agent.py", "User-Agent classification"),
-    ("_get_token_secret", "secret lookup"),
-    ("(werkzeug/wrappers/response.py", "response"),
-    ("(odoo/http.py", "framework (odoo.http)"),
-    ("(werkzeug/", "framework (werkzeug server, routing)"),
-    ("partner_email_history/controllers/main.py", "route code"),
-    ("partner_email_history_bench_floor/controllers/main.py", "route code"),
+    ("_get_token_secret", "token key lookup"),
+    ("._record_open (", "our SQL statement"),
+    ("._record_click (", "our SQL statement"),
+    ("Cursor.commit (sql_db.py", "commit"),
+    ("Cursor.rollback (sql_db.py", "rollback, cursor close"),
+    ("check_signaling (orm/registry.py", "framework: registry signaling query"),
+    ("db_list (http.py", "framework: database list"),
+    ("ConnectionPool.borrow (sql_db.py", "framework: connection from the pool"),
+    ("run_wsgi.<locals>.write (werkzeug/serving.py", "response: headers and body written"),
+    ("Response", "response: object built"),
+    ("controllers/main.py", "route code"),
+    ("(http.py", "framework: odoo.http dispatch, environment"),
+    ("(orm/", "framework: registry, environment"),
+    ("(werkzeug/", "framework: werkzeug request parsing"),
+    ("(http/server.py", "framework: HTTP server"),
+    ("(socketserver.py", "framework: HTTP server"),
 ]
-REQUEST_MARKER = "process_request (odoo/service/server.py"
+REQUEST_MARKER = "process_request (service/server.py"
 MAX_QUERY = 90
 
 

@@ -1,13 +1,16 @@
 -- wrk script: cycle over the request paths listed in a file (one per line) and
 -- count responses by status, so the bench can compare them with what the
--- database recorded.  Usage: wrk -s rotate.lua URL -- PATHS_FILE [once CONNECTIONS_PER_THREAD]
+-- database recorded.
+-- Usage: wrk -s rotate.lua URL -- PATHS_FILE [once CONNECTIONS_PER_THREAD DONE_FILE_PREFIX]
 -- Every request carries a mail client's User-Agent: the routes classify it as a person's.
 -- "once": every thread starts at the first path and walks the list once, so that the
 -- connections of all threads hit the same paths together; a connection that finds the list
 -- exhausted asks the bench's no-op route (204, not counted) until its thread's last
 -- response has arrived, then the thread stops. A request that failed (the server's listen
 -- queue overflowed, the connection was dropped) gets no response: the thread also stops once
--- each of its connections has had time to come back to the no-op route twice.
+-- each of its connections has had time to come back to the no-op route twice. A stopped
+-- thread creates DONE_FILE_PREFIX<thread number>: wrk itself runs for its whole duration, so
+-- the bench interrupts it (SIGINT: wrk then reports) once every thread is done.
 local threads = {}
 local thread_count = 0
 local USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.5.0"
@@ -30,6 +33,7 @@ function init(args)
    requests_list = reqs
    once = args[2] == "once"
    connections = tonumber(args[3] or "1")
+   done_file = args[4]
    padding = wrk.format("GET", PADDING_PATH)
    if once then
       position = 0
@@ -59,7 +63,9 @@ function response(status, headers, body)
    elseif status == 404 then s404 = s404 + 1
    else s_other = s_other + 1 end
    if status ~= 204 then answered = answered + 1 end
-   if once and (answered >= #requests_list or padded >= 2 * connections) then
+   if once and not stopped and (answered >= #requests_list or padded >= 2 * connections) then
+      stopped = true
+      io.open(done_file .. thread_no, "w"):close()
       wrk.thread:stop()
    end
 end
