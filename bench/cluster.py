@@ -7,11 +7,11 @@ bench run restores first.
 Bench tooling only: never imported by Odoo.
 """
 
+import contextlib
 import glob
 import json
 import os
 import subprocess
-from contextlib import contextmanager
 
 import psycopg2
 
@@ -87,7 +87,7 @@ def statement_statistics(log):
     return temporary_settings(STATEMENT_STATS, log)
 
 
-@contextmanager
+@contextlib.contextmanager
 def temporary_settings(values, log):
     """The private cluster restarted with ``values`` for the duration of the block."""
     previous = _auto_conf_values(values)
@@ -100,7 +100,8 @@ def temporary_settings(values, log):
     finally:
         log("restoring the private cluster's settings")
         _apply(previous)
-        os.remove(note)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(note)
 
 
 def restore_interrupted(log):

@@ -1,8 +1,9 @@
 """`bench/run --profile`: where the time of our pixel and our click goes.
 
 py-spy samples the Odoo workers (wall time, waits included) while wrk loads one route; the
-samples of a request are grouped by the innermost frame that names a part (SQL, commit,
-token, User-Agent classification, response, route code; the rest is the framework).
+samples of a request are grouped by the most specific part a frame of their stack names (our
+SQL, commit, token, User-Agent classification, response, route code; the rest is the
+framework). Wall time: on a loaded machine, waits for the CPU inflate round trips.
 pg_stat_statements (the private cluster is restarted with it, then restored) gives the
 database's side of each statement: time, buffers and WAL per call.
 Uses the databases of a `BENCH_KEEP=1 make bench` run when they exist, else prepares them.
@@ -23,7 +24,7 @@ import bench
 PROFILE_SECONDS = int(os.environ.get("BENCH_PROFILE_SECONDS", "10"))
 PROFILE_CONNECTIONS = int(os.environ.get("BENCH_PROFILE_CONNECTIONS", "8"))
 PROFILED = (("our_pixel", "rot"), ("our_click", "rot"), ("bare", "one"))
-# (marker in a "function (file:line)" frame, part); the innermost frame with a marker decides
+# (marker in a "function (file:line)" frame, part), the most specific first
 PARTS = [
     ("tracking_token.py", "token (HMAC)"),
     ("machine_hits.py", "User-Agent classification"),
@@ -50,10 +51,10 @@ MAX_QUERY = 90
 
 
 def part_of(stack):
-    for frame in reversed(stack):
-        for marker, part in PARTS:
-            if marker in frame:
-                return part
+    """The first part of PARTS (in list order) that a frame of ``stack`` names."""
+    for marker, part in PARTS:
+        if any(marker in frame for frame in stack):
+            return part
     return "other (in a request)"
 
 
