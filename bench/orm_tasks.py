@@ -2,7 +2,9 @@
 """ORM-side steps of `make bench`, run with Odoo as a library on one benchmark database.
 
     orm_tasks.py DB ADDONS_PATH load-setup OUT_DIR   tokens and paths for the wrk targets
+    orm_tasks.py DB ADDONS_PATH fresh-setup OUT_DIR N K  N fresh sends, K open+click pairs each
     orm_tasks.py DB ADDONS_PATH send                 time the send path (JSON on stdout)
+    orm_tasks.py DB ADDONS_PATH send-queries         SQL queries of one send() call per batch size
     orm_tasks.py DB ADDONS_PATH page                 Emails page at scale (JSON on stdout)
 
 Bench tooling only: never imported by Odoo. A command-line tool: it prints its results.
@@ -26,6 +28,9 @@ import odoo
 from odoo.tools import SQL, config
 
 LOAD_TOKENS = 1000
+# mail.mail ids of the bench's sends (Odoo's pixel uses 10,000,001 on): bench.py tells them apart
+OUR_FIRST_MAIL_ID = 20_000_001
+FRESH_FIRST_MAIL_ID = 30_000_001
 SEND_RECIPIENTS = int(os.environ.get("BENCH_SEND_RECIPIENTS", "1000"))
 SEND_LINKS = 20
 PAGE_SENDS = int(os.environ.get("BENCH_PAGE_SENDS", "100000"))
@@ -72,24 +77,22 @@ def open_env(dbname, addons_path):
 # ---------------------------------------------------------------------------
 
 
-def task_load_setup(env, out_dir):
-    """Create 1,000 sends of a mailing (our routes, which also update the mailing's traces),
-    1,000 other mailing traces (Odoo's pixel) and 1,000 link trackers (Odoo's /r/), and write
-    one file of request paths per target."""
+def create_mailing_sends(env, count, first_mail_id, label):
+    """``count`` sends of a new mailing to new contacts, each with its mailing trace (our routes
+    leave a person's hits of a mailing email to the sync job, as in production) and two tracked
+    links; ``first_mail_id`` numbers their (deleted) mail.mail."""
     partners = env["res.partner"].create(
-        [{"name": f"Bench Load {i}", "email": f"load{i}@bench.example.com"} for i in range(LOAD_TOKENS)]
+        [{"name": f"Bench {label} {i}", "email": f"{label}{i}@bench.example.com"} for i in range(count)]
     )
     mailing = env["mailing.mailing"].create(
         {
-            "subject": "Bench mailing",
+            "subject": f"Bench mailing {label}",
             "body_html": "<p>Bench</p>",
             "mailing_model_id": env["ir.model"]._get_id("res.partner"),
         }
     )
-    # mail.mail ids of the emails (deleted once sent, as Odoo does): ours, then Odoo's pixel's
-    our_mail_ids = range(20_000_001, 20_000_001 + LOAD_TOKENS)
-    mail_ids = range(10_000_001, 10_000_001 + LOAD_TOKENS)
-    env["mailing.trace"].create(
+    mail_ids = range(first_mail_id, first_mail_id + count)
+    traces = env["mailing.trace"].create(
         [
             {
                 "mass_mailing_id": mailing.id,
@@ -99,8 +102,7 @@ def task_load_setup(env, out_dir):
                 "trace_status": "sent",
                 "mail_mail_id_int": mail_id,
             }
-            for mail_range in (our_mail_ids, mail_ids)
-            for partner, mail_id in zip(partners, mail_range, strict=True)
+            for partner, mail_id in zip(partners, mail_ids, strict=True)
         ]
     )
     sends = env["partner.email.send"].create(
@@ -113,12 +115,41 @@ def task_load_setup(env, out_dir):
                 "state": "sent",
                 "connection_type": "campaign",
                 "mail_mail_id": mail_id,
-                "link_urls": [f"https://example.com/offer/{partner.id}", "https://example.com/"],
+                "mailing_trace_id": trace.id,
             }
-            for partner, mail_id in zip(partners, our_mail_ids, strict=True)
+            for partner, mail_id, trace in zip(partners, mail_ids, traces, strict=True)
         ]
     )
     env.flush_all()
+    sends._store_links(
+        {
+            send.id: [f"https://example.com/offer/{send.partner_id.id}", "https://example.com/"]
+            for send in sends
+        }
+    )
+    return sends, mailing
+
+
+def task_load_setup(env, out_dir):
+    """Create 1,000 sends of a mailing (our routes), 1,000 other mailing traces (Odoo's
+    pixel) and 1,000 link trackers (Odoo's /r/), and write one file of request paths per
+    target."""
+    # mail.mail ids of the emails (deleted once sent, as Odoo does): ours, then Odoo's pixel's
+    sends, mailing = create_mailing_sends(env, LOAD_TOKENS, OUR_FIRST_MAIL_ID, "load")
+    mail_ids = range(10_000_001, 10_000_001 + LOAD_TOKENS)
+    env["mailing.trace"].create(
+        [
+            {
+                "mass_mailing_id": mailing.id,
+                "model": "res.partner",
+                "res_id": send.partner_id.id,
+                "email": send.email_to,
+                "trace_status": "sent",
+                "mail_mail_id_int": mail_id,
+            }
+            for send, mail_id in zip(sends, mail_ids, strict=True)
+        ]
+    )
     paths = {
         "our_pixel": [f"/email_history/o/{send._get_open_token()}.gif" for send in sends],
         "our_click": [f"/email_history/c/{send._get_click_token(0)}" for send in sends],
@@ -140,6 +171,24 @@ def task_load_setup(env, out_dir):
     write_lines(os.path.join(out_dir, "floor_one.txt"), ["/email_history_bench/floor.gif"])
     write_lines(os.path.join(out_dir, "bare_one.txt"), ["/email_history_bench/bare.gif"])
     return {"sends": len(sends), "traces": LOAD_TOKENS, "trackers": len(trackers)}
+
+
+def task_fresh_setup(env, out_dir, count, hits_per_send):
+    """``count`` new sends never hit before, and the paths of their first hits: for each send
+    in turn, ``hits_per_send`` pairs of (open, click of link 0), so that the connections
+    walking the list together hit the same fresh send at once."""
+    count, hits_per_send = int(count), int(hits_per_send)
+    sends, _mailing = create_mailing_sends(env, count, FRESH_FIRST_MAIL_ID, "fresh")
+    env.cr.commit()
+    lines = []
+    for send in sends:
+        pair = [
+            f"/email_history/o/{send._get_open_token()}.gif",
+            f"/email_history/c/{send._get_click_token(0)}",
+        ]
+        lines += pair * hits_per_send
+    write_lines(os.path.join(out_dir, "fresh.txt"), lines)
+    return {"first_id": min(sends.ids), "last_id": max(sends.ids), "sends": len(sends)}
 
 
 def write_lines(path, lines):
@@ -269,10 +318,61 @@ def task_send(env):
     return {"recipients": SEND_RECIPIENTS, "links": SEND_LINKS, "modes": modes}
 
 
+def count_send_queries(env, partners, body, mails_count):
+    """SQL queries of one ``send()`` call: ``mails_count`` mail.mail of ``len(partners) //
+    mails_count`` recipients each (the same recipients for every mail). Returns (queries,
+    emails sent)."""
+    per_mail = len(partners) // mails_count
+    mails = env["mail.mail"].create(
+        [
+            {
+                "subject": f"Bench batch {i}",
+                "email_from": "bench@example.com",
+                "body_html": body,
+                "recipient_ids": [(6, 0, partners[i * per_mail : (i + 1) * per_mail].ids)],
+            }
+            for i in range(mails_count)
+        ]
+    )
+    env.flush_all()
+    env.invalidate_all()
+    CapturingSMTP.sent = 0
+    before = env.cr.sql_log_count
+    mails.send(raise_exception=True)
+    env.flush_all()
+    return env.cr.sql_log_count - before, CapturingSMTP.sent
+
+
+def task_send_queries(env):
+    """Queries of one send() call for batches of 1, 10 and 100 emails, in two shapes: N mails
+    to one contact each (the mail queue's batch), and one mail to N contacts (a notification
+    to followers); per tracking mode, after a warm-up send that fills the caches."""
+    sizes = [int(size) for size in os.environ.get("BENCH_QUERY_SIZES", "1,10,100").split(",")]
+    partners = env["res.partner"].create(
+        [{"name": f"Bench Batch {i}", "email": f"batch{i}@bench.example.com"} for i in range(max(sizes))]
+    )
+    env.cr.commit()
+    body = send_body(SEND_LINKS)
+    counts = {}
+    with captured_smtp():
+        for label, enabled in tracking_modes(env):
+            set_tracking(env, enabled)
+            env.cr.commit()
+            count_send_queries(env, partners[:2], body, 2)  # warm-up
+            env.cr.rollback()
+            for size in sizes:
+                for shape, mails_count in (("mails", size), ("recipients", 1)):
+                    queries, sent = count_send_queries(env, partners[:size], body, mails_count)
+                    env.cr.rollback()
+                    counts.setdefault(label, {})[f"{shape}_{size}"] = {"queries": queries, "sent": sent}
+    return {"sizes": sizes, "counts": counts}
+
+
 # ---------------------------------------------------------------------------
 # Part 3: Emails page at scale
 # ---------------------------------------------------------------------------
 
+LINKS_JSONB = '\'["https://example.com/a", "https://example.com/b"]\'::jsonb'
 FILLERS = {
     "integer": "g",
     "bigint": "g",
@@ -311,7 +411,7 @@ def insert_generated(cr, table, values, series):
 
 def generate_history(env, partner, campaign, sends):
     """``sends`` sends, 5 clicks per send, one open per other send and one note per send,
-    with SQL only."""
+    with SQL only; every event is a person's (so every other send has a first open time)."""
     cr = env.cr
     try:  # skip the foreign-key triggers (rows are consistent by construction); needs superuser
         with cr.savepoint(flush=False):
@@ -329,13 +429,12 @@ def generate_history(env, partner, campaign, sends):
             "subject": "'Bench history ' || g",
             "email_to": f"'{partner.email}'",
             "sent_at": f"{now} - g * interval '5 minutes'",
-            "opened_at": (
-                f"CASE WHEN mod(g, 2) = 0 THEN {now} - g * interval '5 minutes' + interval '1 hour' END"
-            ),
             "state": "CASE WHEN mod(g, 50) = 0 THEN 'failed' ELSE 'sent' END",
             "failure_reason": "CASE WHEN mod(g, 50) = 0 THEN '550 5.1.1 <x@example.com>: User unknown' END",
             "connection_type": "'campaign'",
-            "link_urls": '\'["https://example.com/a", "https://example.com/b"]\'::jsonb',
+            # the redirect targets live in a column no field exposes; users read link_urls
+            "link_targets": LINKS_JSONB,
+            "link_urls": LINKS_JSONB,
             **log,
         },
         sends,
@@ -357,6 +456,9 @@ def generate_history(env, partner, campaign, sends):
             "clicked_at": (
                 f"{now} - ((g - 1) / {PAGE_CLICKS_PER_SEND}) * interval '5 minutes' + interval '2 hours'"
             ),
+            "link_index": "mod(g, 2)",
+            "is_machine": "false",
+            "sync_pending": "false",
             **log,
         },
         sends * PAGE_CLICKS_PER_SEND,
@@ -367,6 +469,8 @@ def generate_history(env, partner, campaign, sends):
         {
             "send_id": f"({first} + (g - 1) * 2 + 1)",
             "opened_at": f"{now} - g * interval '10 minutes'",
+            "is_machine": "false",
+            "sync_pending": "false",
         },
         sends // 2,
     )
@@ -648,8 +752,12 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if task == "load-setup":
             result = task_load_setup(env, *args)
+        elif task == "fresh-setup":
+            result = task_fresh_setup(env, *args)
         elif task == "send":
             result = task_send(env)
+        elif task == "send-queries":
+            result = task_send_queries(env)
         elif task == "page":
             result = task_page(env)
         else:

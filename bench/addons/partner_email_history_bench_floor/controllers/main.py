@@ -31,3 +31,15 @@ class BenchFloor(http.Controller):
     def bare_gif(self, **kwargs):
         """The bare floor: no user and no session, the lightest route Odoo serves."""
         return _gif()
+
+    @http.route(
+        "/email_history_bench/done",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
+    def done(self, **kwargs):
+        """What a load client asks once it has sent all its requests: 204, counted apart."""
+        return Response(status=204)
