@@ -7,9 +7,7 @@ class PartnerEmailClick(models.Model):
     _order = "clicked_at desc, id desc"
     _rec_name = "url"
 
-    send_id = fields.Many2one(
-        "partner.email.send", string="Email", required=True, index=True, ondelete="cascade"
-    )
+    send_id = fields.Many2one("partner.email.send", string="Email", required=True, ondelete="cascade")
     partner_id = fields.Many2one(related="send_id.partner_id", string="Contact", store=True)
     campaign_id = fields.Many2one(
         related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null"
@@ -25,3 +23,5 @@ class PartnerEmailClick(models.Model):
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_clicked_at_idx = models.Index("(partner_id, clicked_at DESC, id DESC)")
     _sync_pending_idx = models.Index("(id) WHERE sync_pending")
+    # Also the index of send_id alone; the click route's burst check reads the last second only.
+    _send_clicked_at_idx = models.Index("(send_id, clicked_at)")
