@@ -30,12 +30,15 @@ registry.category("web_tour.tours").add("partner_email_history_fr_tour", {
         },
         {
             content: "Open the status of the rejected email from its French tooltip",
-            trigger: `${SENDS} .o_data_row:contains("Trailhead") td[name=state] button[title^="Non envoyé"]`,
+            trigger: `${SENDS} .o_data_row:contains("Trailhead") td[name=state] button[title^="Échec : cliquez"]`,
             run: "click",
         },
         {
             content: "The status popover reads in French",
-            trigger: '.o_popover:contains("Non envoyé"):contains("Réponse du serveur")',
+            trigger: '.o_popover .o_email_history_status_heading:contains("Échec")',
+        },
+        {
+            trigger: '.o_popover:contains("Tenté"):contains("Réponse du serveur")',
         },
     ],
 });
