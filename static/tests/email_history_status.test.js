@@ -319,7 +319,9 @@ test("remote images stay held back, behind a content policy, until Show images",
     expect(shown.srcdoc).not.toInclude("Content-Security-Policy");
     expect(`${POPOVER} .o_email_history_show_images`).toHaveCount(0);
     // the iframe loads its new document asynchronously
-    const image = await waitUntil(() => shown.contentDocument.querySelector(".o_preview_image[src]"));
+    const image = await waitUntil(() =>
+        shown.contentDocument.querySelector(".o_preview_image[src]")
+    );
     expect(image).toHaveAttribute("src", REMOTE_IMAGE);
     expect(shown.contentDocument.querySelector(".o_preview_text")).toHaveText(
         "Last chance: 20% off today"
