@@ -14,6 +14,7 @@ describe.current.tags("desktop");
 
 const SERVER_RESPONSE = "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown";
 const ODOO_DETAIL = "Mail Delivery Failed\nSMTPRecipientsRefused: {...}";
+const REMOTE_IMAGE = "https://images.example.com/banner.png";
 const DEFERRAL = "4.4.1 smtp; 451 4.4.1 <eve@example.com>: try again later";
 
 class UtmCampaign extends models.Model {
@@ -80,7 +81,10 @@ class PartnerEmailSend extends models.Model {
             failure_reason: `${SERVER_RESPONSE}\n\n${ODOO_DETAIL}`,
             // deferred before it bounced: the failure is what counts
             deferred_reason: "4.2.2 smtp; 452 mailbox full",
-            preview_html: `<p class="o_preview_text">Last chance: 20% off today</p>`,
+            // as the server serves it: the remote image held back
+            preview_html: `
+                <p class="o_preview_text">Last chance: 20% off today</p>
+                <img class="o_preview_image" alt="Banner" data-remote-src="${REMOTE_IMAGE}">`,
         },
         {
             id: 3,
@@ -284,6 +288,42 @@ test("without a template, the popover previews the message's own content", async
     expect(preview).toHaveAttribute("sandbox", "allow-same-origin");
     await waitUntil(() => preview.contentDocument.querySelector(".o_preview_text"));
     expect(preview.contentDocument.querySelector(".o_preview_text")).toHaveText(
+        "Last chance: 20% off today"
+    );
+});
+
+test("a preview without remote content has no Show images button", async () => {
+    await openSendPopover(0);
+
+    expect(`${POPOVER} iframe.o_email_history_preview`).toHaveCount(1);
+    expect(`${POPOVER} .o_email_history_show_images`).toHaveCount(0);
+});
+
+test("remote images stay held back, behind a content policy, until Show images", async () => {
+    await openSendPopover(1);
+
+    const preview = queryOne(`${POPOVER} iframe.o_email_history_preview`);
+    expect(preview.srcdoc).toInclude("Content-Security-Policy");
+    expect(preview.srcdoc).toInclude(`data-remote-src="${REMOTE_IMAGE}"`);
+    expect(preview.srcdoc).not.toInclude(` src="${REMOTE_IMAGE}"`);
+    // the policy leaves the preview's own inline styling alone
+    await waitUntil(() => preview.contentDocument.querySelector(".o_preview_text"));
+    expect(getComputedStyle(preview.contentDocument.body).fontSize).toBe("13px");
+
+    await contains(`${POPOVER} .o_email_history_show_images`).click();
+
+    const shown = queryOne(`${POPOVER} iframe.o_email_history_preview`);
+    expect(shown).toHaveAttribute("sandbox", "allow-same-origin");
+    expect(shown.srcdoc).toInclude(` src="${REMOTE_IMAGE}"`);
+    expect(shown.srcdoc).not.toInclude("data-remote-src");
+    expect(shown.srcdoc).not.toInclude("Content-Security-Policy");
+    expect(`${POPOVER} .o_email_history_show_images`).toHaveCount(0);
+    // the iframe loads its new document asynchronously
+    const image = await waitUntil(() =>
+        shown.contentDocument.querySelector(".o_preview_image[src]")
+    );
+    expect(image).toHaveAttribute("src", REMOTE_IMAGE);
+    expect(shown.contentDocument.querySelector(".o_preview_text")).toHaveText(
         "Last chance: 20% off today"
     );
 });

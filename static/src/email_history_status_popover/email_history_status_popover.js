@@ -5,6 +5,14 @@ import { formatHistoryDate } from "../email_history_date/email_history_date_fiel
 
 export const SEND_MODEL = "partner.email.send";
 const EVENT_MODELS = { opens: "partner.email.open", clicks: "partner.email.click" };
+// The server moves each attribute that would fetch from another server to this prefix + its name
+// (tools/email_preview.py REMOTE_PREFIX); "Show images" moves them back.
+export const REMOTE_PREFIX = "data-remote-";
+// While remote content is held back, the preview may not fetch anything from elsewhere even if an
+// attribute slipped through the server's filter; its inline style and local images still apply.
+const BLOCK_REMOTE_POLICY =
+    "<meta http-equiv=\"Content-Security-Policy\" " +
+    "content=\"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'\">";
 
 const SEND_SPECIFICATION = {
     display_name: {},
@@ -35,6 +43,42 @@ export function splitFailure(failureReason) {
     return { reply: reply.trim(), detail: detail.join("\n\n").trim() };
 }
 
+function parseHtml(html) {
+    return new DOMParser().parseFromString(html, "text/html");
+}
+
+function heldBackAttributes(element) {
+    return [...element.attributes].filter((attribute) => attribute.name.startsWith(REMOTE_PREFIX));
+}
+
+/**
+ * Whether the preview has content held back by the server.
+ *
+ * @param {string} html
+ * @returns {boolean}
+ */
+export function hasRemoteContent(html) {
+    const elements = parseHtml(html).querySelectorAll("*");
+    return [...elements].some((element) => heldBackAttributes(element).length);
+}
+
+/**
+ * The document `html` with each held-back attribute moved back to its own name.
+ *
+ * @param {string} html
+ * @returns {string}
+ */
+export function restoreRemoteContent(html) {
+    const doc = parseHtml(html);
+    for (const element of doc.querySelectorAll("*")) {
+        for (const { name, value } of heldBackAttributes(element)) {
+            element.setAttribute(name.slice(REMOTE_PREFIX.length), value);
+            element.removeAttribute(name);
+        }
+    }
+    return doc.documentElement.outerHTML;
+}
+
 /**
  * Details of one tracked message, read when the popover opens. `resModel` is either the message
  * model itself or a model linking to it through `send_id` (connection notes).
@@ -49,7 +93,7 @@ export class EmailHistoryStatusPopover extends Component {
 
     setup() {
         this.orm = useService("orm");
-        this.state = useState({ showDetail: false });
+        this.state = useState({ showDetail: false, showImages: false });
         onWillStart(() => this.load());
     }
 
@@ -65,6 +109,7 @@ export class EmailHistoryStatusPopover extends Component {
         this.send = isSend ? record : record.send_id;
         this.isTechnical = isTechnical;
         this.failure = splitFailure(this.send?.failure_reason);
+        this.hasRemoteContent = hasRemoteContent(this.send?.preview_html || "");
         this.machine = this.send ? await this.loadMachineEvents() : {};
     }
 
@@ -103,10 +148,14 @@ export class EmailHistoryStatusPopover extends Component {
         return Boolean(this.machine.opens?.length || this.machine.clicks?.length);
     }
 
-    /** The preview in the page's own font, not the browser's default serif. */
+    /**
+     * The preview in the page's own font, not the browser's default serif; remote content only
+     * once the user asked for it.
+     */
     get previewDocument() {
         const font = getComputedStyle(document.body).fontFamily.replaceAll("<", "");
-        return `<style>body{font-family:${font};font-size:13px;margin:8px;}</style>${this.send.preview_html}`;
+        const html = `<style>body{font-family:${font};font-size:13px;margin:8px;}</style>${this.send.preview_html}`;
+        return this.state.showImages ? restoreRemoteContent(html) : BLOCK_REMOTE_POLICY + html;
     }
 
     formatDate(value) {
