@@ -7,7 +7,15 @@ export default [
         languageOptions: {
             ecmaVersion: "latest",
             sourceType: "module",
-            globals: { window: "readonly", document: "readonly", getComputedStyle: "readonly" },
+            globals: {
+                window: "readonly",
+                document: "readonly",
+                getComputedStyle: "readonly",
+                DOMParser: "readonly",
+                setInterval: "readonly",
+                clearInterval: "readonly",
+                luxon: "readonly", // Odoo's web client ships luxon as a global
+            },
         },
         rules: {
             "no-const-assign": "error",

@@ -31,7 +31,9 @@ export async function openHistoryDialog({ orm, dialog }, resModel, resId) {
         }
         const [row] = await orm.webRead(resModel, [resId], { specification });
         sendId = row.send_id;
-        title = row.title ? _t("Connection note: %(title)s", { title: row.title }) : _t("Connection note");
+        title = row.title
+            ? _t("Connection note: %(title)s", { title: row.title })
+            : _t("Connection note");
     }
     if (sendId) {
         const [send] = await orm.webRead(SEND_MODEL, [sendId], {

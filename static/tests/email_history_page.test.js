@@ -16,8 +16,21 @@ import {
 describe.current.tags("desktop");
 
 const SENDS = [
-    { id: 1, partner_id: 3, subject: "Hello", campaign_id: 1, state: "sent", sent_at: "2025-03-01 09:00:00" },
-    { id: 2, partner_id: 3, subject: "Your quotation", state: "failed", sent_at: "2025-03-02 10:00:00" },
+    {
+        id: 1,
+        partner_id: 3,
+        subject: "Hello",
+        campaign_id: 1,
+        state: "sent",
+        sent_at: "2025-03-01 09:00:00",
+    },
+    {
+        id: 2,
+        partner_id: 3,
+        subject: "Your quotation",
+        state: "failed",
+        sent_at: "2025-03-02 10:00:00",
+    },
     { id: 3, partner_id: 3, subject: "Spring Sale: Last", campaign_id: 1, state: "outgoing" },
 ];
 
@@ -64,7 +77,9 @@ class ResPartner extends mailModels.ResPartner {
 
     _onChanges = {
         email_page_campaigns_only(partner) {
-            const shown = SENDS.filter((send) => !partner.email_page_campaigns_only || send.campaign_id);
+            const shown = SENDS.filter(
+                (send) => !partner.email_page_campaigns_only || send.campaign_id
+            );
             partner.email_page_send_ids = [[6, 0, shown.map((send) => send.id)]];
             partner.email_page_totals = { ...partner.email_page_totals, sends: shown.length };
         },
@@ -112,7 +127,11 @@ test("a capped list says so and links to the complete list with its filters", as
     mockService("action", {
         async loadAction(xmlId) {
             expect.step(xmlId);
-            return { type: "ir.actions.act_window", name: "Emails Sent", res_model: "partner.email.send" };
+            return {
+                type: "ir.actions.act_window",
+                name: "Emails Sent",
+                res_model: "partner.email.send",
+            };
         },
         doAction(action) {
             expect.step(JSON.stringify(action.domain));
@@ -124,7 +143,9 @@ test("a capped list says so and links to the complete list with its filters", as
     expect(".o_email_history_list_status[data-list=sends] .o_email_history_capped").toHaveText(
         "Showing the latest 2 of 3"
     );
-    await contains(".o_email_history_list_status[data-list=sends] .o_email_history_view_all").click();
+    await contains(
+        ".o_email_history_list_status[data-list=sends] .o_email_history_view_all"
+    ).click();
     expect.verifySteps([
         "partner_email_history.partner_email_send_action",
         JSON.stringify([["partner_id", "=", 3]]),
@@ -147,7 +168,9 @@ test("a failed email shows Failed with its time, a queued one Waiting, never Sen
     expect(cells[0]).toMatch(/^Mar 1, 2025/);
     expect(cells[1]).toMatch(/^Failed Mar 2, 2025/);
     expect(cells[2]).toBe("Waiting to be sent");
-    expect(".o_field_widget[name=email_page_send_ids] td[name=sent_at] .text-danger").toHaveCount(1);
+    expect(".o_field_widget[name=email_page_send_ids] td[name=sent_at] .text-danger").toHaveCount(
+        1
+    );
 });
 
 test("the campaigns switch filters the list without saving the contact", async () => {
@@ -164,7 +187,9 @@ test("the campaigns switch filters the list without saving the contact", async (
 test("a row opens in a read-only dialog titled after the email", async () => {
     await mountPartner();
 
-    await contains(".o_field_widget[name=email_page_send_ids] .o_data_row:eq(0) td[name=subject]").click();
+    await contains(
+        ".o_field_widget[name=email_page_send_ids] .o_data_row:eq(0) td[name=subject]"
+    ).click();
     expect(".modal .modal-title").toHaveText("Email to Raj Patel: Hello");
     expect(".modal .o_form_button_save").toHaveCount(0);
     expect(".modal .o_field_widget[name=subject] input").toHaveCount(0);

@@ -47,5 +47,8 @@ export class EmailHistoryPageSwitch extends Component {
 registry.category("view_widgets").add("email_history_page_switch", {
     component: EmailHistoryPageSwitch,
     extractProps: ({ options }) => ({ kind: options.kind }),
-    fieldDependencies: Object.values(SWITCHES).map(({ field }) => ({ name: field, type: "boolean" })),
+    fieldDependencies: Object.values(SWITCHES).map(({ field }) => ({
+        name: field,
+        type: "boolean",
+    })),
 });

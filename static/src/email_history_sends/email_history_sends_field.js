@@ -1,7 +1,10 @@
 import { useRef } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { EmailHistoryListField, emailHistoryListField } from "../email_history_list/email_history_list_field";
+import {
+    EmailHistoryListField,
+    emailHistoryListField,
+} from "../email_history_list/email_history_list_field";
 import { EmailHistorySendsRenderer } from "../email_history_sends_renderer/email_history_sends_renderer";
 import { SELECTED_SEND_FIELD, selectSend } from "../email_history_selection";
 
@@ -15,7 +18,10 @@ const LINKS_CLICKED_PAGE = "email_history_clicks";
  */
 export class EmailHistorySendsField extends EmailHistoryListField {
     static template = "partner_email_history.EmailHistorySendsField";
-    static components = { ...EmailHistoryListField.components, ListRenderer: EmailHistorySendsRenderer };
+    static components = {
+        ...EmailHistoryListField.components,
+        ListRenderer: EmailHistorySendsRenderer,
+    };
 
     setup() {
         super.setup();

@@ -11,7 +11,7 @@ export const REMOTE_PREFIX = "data-remote-";
 // While remote content is held back, the preview may not fetch anything from elsewhere even if an
 // attribute slipped through the server's filter; its inline style and local images still apply.
 const BLOCK_REMOTE_POLICY =
-    "<meta http-equiv=\"Content-Security-Policy\" " +
+    '<meta http-equiv="Content-Security-Policy" ' +
     "content=\"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'\">";
 
 const SEND_SPECIFICATION = {

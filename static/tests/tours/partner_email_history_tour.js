@@ -138,7 +138,8 @@ registry.category("web_tour.tours").add("partner_email_history_tour", {
             trigger: `.modal .modal-title:contains("Email to Ann Tour: Spring Sale: Hello")`,
         },
         {
-            trigger: ".modal .o_form_view:not(:has(.o_form_button_save)):not(:has(input:not([type=checkbox])))",
+            trigger:
+                ".modal .o_form_view:not(:has(.o_form_button_save)):not(:has(input:not([type=checkbox])))",
         },
         {
             content: "Only Close: nothing to save",
