@@ -17,6 +17,15 @@ NO_STORE = "no-store"
 # Only a GET is a person's (or a machine's) open or click: HEAD and OPTIONS come from link
 # checkers and CORS preflights, and are answered without recording anything.
 METHODS = ["GET", "HEAD", "OPTIONS"]
+# No user, no session, no CSRF: a mail client's request, answered as fast as Odoo allows.
+TRACKING_ROUTE = {
+    "type": "http",
+    "auth": "none",
+    "methods": METHODS,
+    "csrf": False,
+    "save_session": False,
+    "readonly": False,
+}
 
 
 class EmailHistoryTracking(http.Controller):
@@ -27,15 +36,7 @@ class EmailHistoryTracking(http.Controller):
     SQL statement records the event. Invalid tokens record nothing.
     """
 
-    @http.route(
-        ["/email_history/o/.gif", "/email_history/o/<path:token>.gif"],
-        type="http",
-        auth="none",
-        methods=METHODS,
-        csrf=False,
-        save_session=False,
-        readonly=False,
-    )
+    @http.route(["/email_history/o/.gif", "/email_history/o/<path:token>.gif"], **TRACKING_ROUTE)
     def email_history_open(self, token="", **kwargs):
         """Always the same transparent GIF, whatever the token."""
         found = parse_token(request.env["partner.email.send"]._get_token_secret(), OPEN, token)
@@ -45,15 +46,7 @@ class EmailHistoryTracking(http.Controller):
             PIXEL_GIF, status=200, headers=[("Content-Type", "image/gif"), ("Cache-Control", NO_STORE)]
         )
 
-    @http.route(
-        ["/email_history/c/", "/email_history/c/<path:token>"],
-        type="http",
-        auth="none",
-        methods=METHODS,
-        csrf=False,
-        save_session=False,
-        readonly=False,
-    )
+    @http.route(["/email_history/c/", "/email_history/c/<path:token>"], **TRACKING_ROUTE)
     def email_history_click(self, token="", **kwargs):
         """Redirect to the target stored for the link of a valid token, else a plain 404."""
         found = parse_token(request.env["partner.email.send"]._get_token_secret(), CLICK, token)
