@@ -6,9 +6,16 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, html_sanitize
 
 from ..tools import CLICK, OPEN, block_remote_content, generic_preview, make_token, redact_url
+from .email_event_search import event_time_domain
 from .partner_connection_note import CONNECTION_TYPES
 
 TOKEN_KEY_PARAM = "partner_email_history.token_key"
+# A person's opens and clicks of each send: the first one is when it was opened.
+_PERSON_EVENTS = SQL(
+    """SELECT send_id, opened_at AS event_at FROM partner_email_open WHERE is_machine IS NOT TRUE
+        UNION ALL
+       SELECT send_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE"""
+)
 
 # One statement per click: read the link's target from the send and append the click,
 # which shows the link without its secrets. Nothing is written when the send or the link
@@ -234,31 +241,9 @@ class PartnerEmailSend(models.Model):
         return {send_id: (count, first) for send_id, count, first in rows}
 
     def _search_opened_at(self, operator, value):
-        first_open = SQL(
-            """SELECT send_id, min(event_at) AS opened_at FROM (
-                   SELECT send_id, opened_at AS event_at FROM partner_email_open WHERE is_machine IS NOT TRUE
-                   UNION ALL
-                   SELECT send_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE
-               ) events GROUP BY send_id"""
-        )
-        if operator in ("=", "!=") and not value:
-            opened = SQL("SELECT send_id FROM (%s) first_open", first_open)
-            return [("id", "not in" if operator == "=" else "in", opened)]
-        if operator not in ("<", "<=", ">", ">=", "=", "!="):
-            return NotImplemented
-        value = fields.Datetime.to_datetime(value)
-        return [
-            (
-                "id",
-                "in",
-                SQL(
-                    "SELECT send_id FROM (%s) first_open WHERE opened_at %s %s",
-                    first_open,
-                    SQL(operator),
-                    value,
-                ),
-            )
-        ]
+        self.env["partner.email.open"].flush_model()
+        self.env["partner.email.click"].flush_model()
+        return event_time_domain(_PERSON_EVENTS, "send_id", "min", operator, value)
 
     @api.depends("template_id.body_html", "mail_message_id.body", "mailing_trace_id")
     def _compute_preview_html(self):

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .email_event_search import event_time_domain
 from .res_partner import EMAIL_PAGE_LIMIT, HISTORY_GROUP
 
 # The summary of the Emails page reads at most this many of the contact's latest emails of
@@ -75,38 +76,7 @@ class ResPartner(models.Model):
     def _search_email_last_event(self, events, operator, value):
         """Contacts whose last event of ``events`` compares to ``value``, in one subquery."""
         self._flush_email_events()
-        if operator in ("=", "!=") and not value:
-            having_events = SQL("SELECT partner_id FROM (%s) events", events)
-            return [("id", "not in" if operator == "=" else "in", having_events)]
-        if operator not in ("<", "<=", ">", ">=", "=", "!="):
-            return NotImplemented
-        value = fields.Datetime.to_datetime(value)
-        if operator in (">", ">="):
-            # the last event is after the value exactly when any event is: no aggregate
-            return [
-                (
-                    "id",
-                    "in",
-                    SQL(
-                        "SELECT partner_id FROM (%s) events WHERE event_at %s %s",
-                        events,
-                        SQL(operator),
-                        value,
-                    ),
-                )
-            ]
-        return [
-            (
-                "id",
-                "in",
-                SQL(
-                    "SELECT partner_id FROM (%s) events GROUP BY partner_id HAVING max(event_at) %s %s",
-                    events,
-                    SQL(operator),
-                    value,
-                ),
-            )
-        ]
+        return event_time_domain(events, "partner_id", "max", operator, value)
 
     def email_history_summary(self):
         """What the top of the Emails page shows: the contact's (or, for a company, its
