@@ -640,15 +640,19 @@ def load_part(results, summary):
     results["routes"] = {"_".join(map(str, key)): stat for key, stat in stats.items()}
     summary["routes"] = fast
     if DURABLE and os.environ.get("BENCH_PRIVATE_CLUSTER") == "1":
+        import crash  # noqa: PLC0415 (imports this module: only when the part runs)
+
         log("durable commits: restarting the private cluster with fsync, synchronous_commit on")
         with durable_commits(log):
             settings = cluster_settings()
             stats = with_server(run_routes)
+            crashes = crash.run(log)
         title = f"1b. THE SAME WITH DURABLE COMMITS ({settings}; restored afterwards: {cluster_settings()})"
         lines, durable = route_table(stats, title)
-        emit(lines)
+        emit(lines + crash.report(*crashes))
         results["routes_durable"] = {"_".join(map(str, key)): stat for key, stat in stats.items()}
-        summary["durable"] = durable
+        results["crashes"] = crashes
+        summary["durable"] = {**durable, "crash_lost": crash.lost_after_flush(crashes[0])}
     else:
         emit(["", "1b. DURABLE COMMITS: skipped (BENCH_DURABLE=0, or not the project's private cluster)"])
     emit(format_fresh(fresh))
@@ -688,7 +692,8 @@ def main():
     durable = summary.get("durable")
     fresh = summary["fresh"]
     durable_text = (
-        f"durable worst={durable['worst']:.2f}x lost={durable['lost']} retries={durable['retries']}"
+        f"durable worst={durable['worst']:.2f}x lost={durable['lost']} retries={durable['retries']} "
+        f"lost in a crash after the WAL flush={durable['crash_lost']}"
         if durable
         else "durable skipped"
     )

@@ -3,7 +3,7 @@ and synchronous_commit off (scripts/pg.sh); durable_commits turns them on (with
 full_page_writes, as on a production server), statement_statistics loads pg_stat_statements
 (for bench/run --profile). Both restart the cluster and always put back what was there,
 even after an error. A bench killed meanwhile leaves a note that the next
-bench run restores first.
+bench run restores first. crash_and_restart stops the cluster as a crash would.
 Bench tooling only: never imported by Odoo.
 """
 
@@ -64,17 +64,28 @@ def _apply(values):
             if name in MANAGED
         ]
     )
-    pg = os.path.join(REPO, "scripts", "pg.sh")
-    # pg.sh leaves the cluster alone when PGHOST is set, as it is for the bench's own clients
-    env = {key: value for key, value in os.environ.items() if key != "PGHOST"}
-    subprocess.run([pg, "stop"], check=True, capture_output=True, env=env)
-    subprocess.run([pg, "start"], check=True, capture_output=True, env=env)
+    _restart("stop")
     wanted = {name: value for name, value in values.items() if value is not None}
     (rows,) = _admin_cursor_execute(
         [("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(wanted)])]
     )
     if dict(rows) != wanted:
         raise SystemExit(f"bench: the cluster did not take {wanted}: it has {dict(rows)}")
+
+
+def _restart(how):
+    """Stop the private cluster (``how``: pg.sh's stop or crash), then start it."""
+    pg = os.path.join(REPO, "scripts", "pg.sh")
+    # pg.sh leaves the cluster alone when PGHOST is set, as it is for the bench's own clients
+    env = {key: value for key, value in os.environ.items() if key != "PGHOST"}
+    subprocess.run([pg, how], check=True, capture_output=True, env=env)
+    subprocess.run([pg, "start"], check=True, capture_output=True, env=env)
+
+
+def crash_and_restart():
+    """Kill the private cluster as a crash would (no checkpoint, unflushed WAL lost), then
+    start it: PostgreSQL recovers from the WAL on disk."""
+    _restart("crash")
 
 
 def durable_commits(log):

@@ -8,6 +8,7 @@ from odoo.tools import SQL, email_normalize, html_sanitize
 from ..tools import CLICK, OPEN, block_remote_content, generic_preview, make_token, redact_url
 from .email_event_search import event_time_domain
 from .partner_connection_note import CONNECTION_TYPES
+from .partner_email_open import HIT_ASYNC_COMMIT
 
 TOKEN_KEY_PARAM = "partner_email_history.token_key"
 # A person's opens and clicks of each send: the first one is when it was opened.
@@ -398,16 +399,15 @@ class PartnerEmailSend(models.Model):
         """Record a click on link ``index`` of send ``send_id`` (from a verified token), a
         machine's when ``machine_reason`` is given, and return the link's target URL, or None
         when there is no such link (nothing recorded)."""
-        self.env.cr.execute(
-            SQL(
-                _CLICK_SQL,
-                send_id=send_id,
-                index=index,
-                now=SQL("(statement_timestamp() AT TIME ZONE 'UTC')"),
-                machine_reason=machine_reason,
-                scanner_reason=self.env._("link scanner: %s links within 1 s"),
-            )
+        click = SQL(
+            _CLICK_SQL,
+            send_id=send_id,
+            index=index,
+            now=SQL("(statement_timestamp() AT TIME ZONE 'UTC')"),
+            machine_reason=machine_reason,
+            scanner_reason=self.env._("link scanner: %s links within 1 s"),
         )
+        self.env.cr.execute(SQL("%s %s", HIT_ASYNC_COMMIT, click))
         row = self.env.cr.fetchone()
         return row[0] if row else None
 

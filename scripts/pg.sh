@@ -2,6 +2,7 @@
 # Private PostgreSQL cluster for this checkout.
 #   scripts/pg.sh start   create on first use, start, print "export PG..." lines
 #   scripts/pg.sh stop    stop it
+#   scripts/pg.sh crash   stop it as a crash would (immediate mode: no checkpoint; for make bench)
 # Skipped entirely (prints nothing) when PGHOST is set: the user's own server is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +52,11 @@ stop)
         "${as_owner[@]}" "$pgbin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
     fi
     ;;
+crash)
+    "${as_owner[@]}" "$pgbin/pg_ctl" -D "$data" -m immediate stop >/dev/null
+    ;;
 *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|stop|crash" >&2
     exit 2
     ;;
 esac
