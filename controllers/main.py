@@ -1,8 +1,10 @@
 import base64
+import contextlib
 import logging
 
 import psycopg2
 import werkzeug.utils
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import http
 from odoo.http import Response, request
@@ -28,6 +30,30 @@ TRACKING_ROUTE = {
 }
 
 
+@contextlib.contextmanager
+def hit_transaction(cr):
+    """Run the hit's one statement as a transaction of its own when the request has none
+    under way (always, outside tests): one round trip to the database instead of three
+    (BEGIN, the statement, COMMIT), the largest cost of a hit beyond the framework's. The
+    session characteristics are set to the server's defaults first, so that switching to
+    autocommit sends nothing to the server; the connection goes back as Odoo left it."""
+    connection = cr._cnx
+    if connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
+        yield
+        return
+    isolation_level, readonly = connection.isolation_level, connection.readonly
+    connection.set_session(isolation_level="DEFAULT", readonly="DEFAULT")
+    connection.autocommit = True
+    try:
+        yield
+    finally:
+        connection.autocommit = False
+        connection.set_session(
+            isolation_level="DEFAULT" if isolation_level is None else isolation_level,
+            readonly="DEFAULT" if readonly is None else readonly,
+        )
+
+
 class EmailHistoryTracking(http.Controller):
     """Open pixel and click redirect of tracked emails: the hottest routes of the addon.
 
@@ -41,7 +67,9 @@ class EmailHistoryTracking(http.Controller):
         """Always the same transparent GIF, whatever the token."""
         found = parse_token(request.env["partner.email.send"]._get_token_secret(), OPEN, token)
         if found and request.httprequest.method == "GET":
-            request.env["partner.email.open"]._record_open(found[0], self._machine_reason(OPEN_HIT))
+            machine_reason = self._machine_reason(OPEN_HIT)
+            with hit_transaction(request.env.cr):
+                request.env["partner.email.open"]._record_open(found[0], machine_reason)
         return Response(
             PIXEL_GIF, status=200, headers=[("Content-Type", "image/gif"), ("Cache-Control", NO_STORE)]
         )
@@ -67,8 +95,10 @@ class EmailHistoryTracking(http.Controller):
         sends = request.env["partner.email.send"]
         if request.httprequest.method != "GET":
             return sends._get_link_target(send_id, index)
+        machine_reason = self._machine_reason(CLICK_HIT)
         try:
-            return sends._record_click(send_id, index, self._machine_reason(CLICK_HIT))
+            with hit_transaction(request.env.cr):
+                return sends._record_click(send_id, index, machine_reason)
         except psycopg2.Error:
             _logger.exception("Email history: could not record a click on link %s of send %s", index, send_id)
             request.env.cr.rollback()
