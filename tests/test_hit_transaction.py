@@ -58,3 +58,18 @@ class TestHitTransaction(TransactionCase):
                 env["partner.email.open"]._record_open(self.send_id)
             cr.rollback()
         self.assertEqual(self._committed_opens(), 0, "rolled back with the transaction it joined")
+
+    def test_hits_commit_without_waiting_for_the_disk(self):
+        """Opens and clicks only: the transaction of anything else keeps durable commits."""
+        send = self.env["partner.email.send"].create(
+            {"partner_id": self.env.ref("base.partner_admin").id, "subject": "Hit", "state": "sent"}
+        )
+        send._store_links({send.id: ["https://shop.example.com/"]})
+        self.env.cr.execute("SET LOCAL synchronous_commit TO on")
+        self.assertEqual(send._record_click(send.id, 0), "https://shop.example.com/")
+        self.env.cr.execute("SHOW synchronous_commit")
+        self.assertEqual(self.env.cr.fetchone()[0], "off")
+        self.env.cr.execute("SET LOCAL synchronous_commit TO on")
+        self.env["partner.email.open"]._record_open(send.id)
+        self.env.cr.execute("SHOW synchronous_commit")
+        self.assertEqual(self.env.cr.fetchone()[0], "off")
