@@ -35,7 +35,7 @@ PREFIX = os.environ.get("BENCH_DB_PREFIX", "peh_bench")
 HTTP_PORT = int(os.environ.get("BENCH_HTTP_PORT", "18069"))
 GEVENT_PORT = int(os.environ.get("BENCH_GEVENT_PORT", "18072"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "8,16").split(",")]
 DURABLE = os.environ.get("BENCH_DURABLE", "1") != "0"
