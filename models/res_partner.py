@@ -240,23 +240,25 @@ class ResPartner(models.Model):
     def _email_send_counts(self):
         """(sent, failed): the contact's emails that left and those that failed, each counted up
         to the count limit + 1, with the reader's rules. The contact's form pays for its smart
-        button and nothing else of the history: one query, through the partner indexes."""
+        button and nothing else of the history: one query, read from one index."""
         if not self._origin:
             return 0, 0
         sends = self.env["partner.email.send"]
+        sends.flush_model(["partner_id", "state", "company_id"])
+        query = sends._search(self._email_page_partner_domain())
+        failed = SQL("%s = 'failed'", SQL.identifier(sends._table, "state"))
 
-        def capped_count(domain):
-            query = sends._search(
-                [*self._email_page_partner_domain(), *domain], limit=EMAIL_BUTTON_COUNT_LIMIT + 1
+        def capped_count(condition):
+            return SQL(
+                "SELECT count(*) FROM (SELECT FROM %s WHERE %s AND %s LIMIT %s) capped",
+                query.from_clause,
+                query.where_clause,
+                condition,
+                EMAIL_BUTTON_COUNT_LIMIT + 1,
             )
-            return SQL("SELECT count(*) FROM (%s) capped", query.select())
 
         [counts] = self.env.execute_query(
-            SQL(
-                "SELECT (%s), (%s)",
-                capped_count([("state", "!=", "failed")]),
-                capped_count([("state", "=", "failed")]),
-            )
+            SQL("SELECT (%s), (%s)", capped_count(SQL("NOT %s", failed)), capped_count(failed))
         )
         return counts
 
