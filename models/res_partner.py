@@ -243,14 +243,15 @@ class ResPartner(models.Model):
         button and nothing else of the history: one query, read from one index."""
         if not self._origin:
             return 0, 0
-        sends = self.env["partner.email.send"]
+        # sudo(False): the counts keep the reader's rules, as the page's lists
+        sends = self.env["partner.email.send"].sudo(False)
         sends.flush_model(["partner_id", "state", "company_id"])
         query = sends._search(self._email_page_partner_domain())
-        failed = SQL("%s = 'failed'", SQL.identifier(sends._table, "state"))
+        failed = SQL("%s = %s", SQL.identifier(sends._table, "state"), "failed")
 
         def capped_count(condition):
             return SQL(
-                "SELECT count(*) FROM (SELECT FROM %s WHERE %s AND %s LIMIT %s) capped",
+                "SELECT count(*) FROM (SELECT FROM %s WHERE (%s) AND %s LIMIT %s) capped",
                 query.from_clause,
                 query.where_clause,
                 condition,
