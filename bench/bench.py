@@ -7,8 +7,8 @@ in time; creates its own databases and drops them at the end. Environment knobs:
 BENCH_DB_PREFIX, BENCH_HTTP_PORT, BENCH_GEVENT_PORT, BENCH_SECONDS, BENCH_ROUNDS,
 BENCH_THREADS, BENCH_CONNECTIONS (comma-separated: one route table column each),
 BENCH_DURABLE (0: skip the durable-commit table), BENCH_FRESH_SENDS, BENCH_FRESH_CONNECTIONS,
-BENCH_FRESH_HITS, BENCH_SEND_ROUNDS, BENCH_QUERY_SIZES, BENCH_PAGE_TIMEOUT, BENCH_KEEP (1: keep
-the databases). `bench/run --profile` profiles the routes instead (bench/profile.py).
+BENCH_FRESH_HITS, BENCH_SEND_ROUNDS, BENCH_PAGE_ROUNDS, BENCH_QUERY_SIZES, BENCH_PAGE_TIMEOUT,
+BENCH_KEEP (1: keep the databases). `bench/run --profile` profiles the routes instead (bench/profile.py).
 Bench tooling only: never imported by Odoo. A command-line tool: it prints its results.
 """
 
@@ -43,6 +43,7 @@ FRESH_SENDS = int(os.environ.get("BENCH_FRESH_SENDS", "1000"))
 FRESH_CONNECTIONS = int(os.environ.get("BENCH_FRESH_CONNECTIONS", "50"))
 FRESH_HITS = int(os.environ.get("BENCH_FRESH_HITS", "2"))  # open+click pairs per send and thread
 SEND_ROUNDS = int(os.environ.get("BENCH_SEND_ROUNDS", "2"))
+PAGE_ROUNDS = int(os.environ.get("BENCH_PAGE_ROUNDS", "3"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
 DB_BASE = f"{PREFIX}_base"  # Odoo with mass_mailing, without the addon
 DB_TRACK = f"{PREFIX}_track"  # the same plus partner_email_history and the floor addon
@@ -557,12 +558,28 @@ def format_send_queries(send):
 
 
 def run_page():
-    """The contact form on the same contacts without the addon and with it, then the Emails tab."""
+    """The contact form on the same contacts without the addon and with it, best of PAGE_ROUNDS
+    alternated rounds (so that a passing load spike does not favour one database), then the
+    Emails tab."""
     log("Emails page at scale: the contact form without the addon")
     without = orm_task(DB_BASE, "page")
     log("Emails page at scale: generating history with SQL, then the form and the tab")
     page = orm_task(DB_TRACK, "page")
-    return {**page, "form_without": without["form"], "form_fields_without": without["form_fields"]}
+    rounds = {DB_BASE: [without["form"]], DB_TRACK: [page["form"]]}
+    for round_no in range(1, PAGE_ROUNDS):
+        for db in (DB_BASE, DB_TRACK):
+            log(f"contact form {round_no + 1}/{PAGE_ROUNDS} on {db}")
+            rounds[db].append(orm_task(db, "page-form")["form"])
+    best = {
+        db: {label: min((form[label] for form in forms), key=lambda m: m["ms"]) for label in forms[0]}
+        for db, forms in rounds.items()
+    }
+    return {
+        **page,
+        "form": best[DB_TRACK],
+        "form_without": best[DB_BASE],
+        "form_fields_without": without["form_fields"],
+    }
 
 
 PAGE_CONTACTS = {"empty": "no history", "small": "{small} sends", "big": "{big} sends"}
@@ -582,8 +599,8 @@ def format_form(page):
         f"{counts['partner_email_click']} clicks, {counts['partner_email_open']} opens, "
         f"{counts['partner_connection_note']} notes (SQL, {page['generation_s']:.0f}s) vs an empty "
         f"partner (and a small one: {page['small_sends']} sends);",
-        "   admin user, RPCs as the web client sends them, best of up to 20 (form) or 5 (tab) "
-        "cold-ORM-cache calls",
+        "   admin user, RPCs as the web client sends them, best of up to 20 (form, in each of "
+        f"{PAGE_ROUNDS} alternated rounds) or 5 (tab) cold-ORM-cache calls",
         f"4a. Opening the contact: the form's web_read ({page['form_fields_without']} fields in Odoo "
         f"without the addon, {page['form_fields']} with it), the same contact in both databases",
         f"{'contact':<26}{'without ms':>11}{'with ms':>9}{'x':>7}{'without q':>10}{'with q':>8}{'x':>7}"
