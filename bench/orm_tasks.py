@@ -5,7 +5,8 @@
     orm_tasks.py DB ADDONS_PATH fresh-setup OUT_DIR N K  N fresh sends, K open+click pairs each
     orm_tasks.py DB ADDONS_PATH send                 time the send path (JSON on stdout)
     orm_tasks.py DB ADDONS_PATH send-queries         SQL queries of one send() call per batch size
-    orm_tasks.py DB ADDONS_PATH page                 Emails page at scale (JSON on stdout)
+    orm_tasks.py DB ADDONS_PATH page                 contact form and Emails tab at scale (JSON)
+    orm_tasks.py DB ADDONS_PATH page-form            the contact form again, on the same contacts
 
 Bench tooling only: never imported by Odoo. A command-line tool: it prints its results.
 """
@@ -39,14 +40,11 @@ PAGE_CLICKS_PER_SEND = 5
 PAGE_PARTNERS = ("empty", "small", "big")
 SMALL_SENDS = 200
 PAGE_REPEATS = 5
+FORM_REPEATS = 20  # the form's web_read takes milliseconds: more calls for a steadier best
 PAGE_TIME_BUDGET = 2.0  # seconds per measured step and partner
 PAGE_CALL_TIMEOUT = float(os.environ.get("BENCH_PAGE_TIMEOUT", "30"))
-# the subtabs of the Emails page (arch contract) and the model each one lists
-SUBTABS = {
-    "email_history_sends": "partner.email.send",
-    "email_history_clicks": "partner.email.click",
-    "email_history_notes": "partner.connection.note",
-}
+# the form holding the Emails tab's lists, which the tab loads when shown (arch contract)
+LISTS_VIEW = "partner_email_history.res_partner_view_form_email_history"
 SELECTED_SEND_FIELD = "email_selected_send_id"  # clicking a sent email filters the clicks
 CLIENT_X2MANY_LIMIT = 40  # the web client's default page size of an x2many list
 TAG_WIDGETS = ("many2many_tags", "many2many_checkboxes", "many2many_avatar_user")
@@ -543,13 +541,13 @@ def iter_own_fields(node):
             yield from iter_own_fields(child)
 
 
-def form_spec(env):
-    views = env["res.partner"].get_views([[False, "form"]], {})
-    arch = etree.fromstring(views["views"]["form"]["arch"])
+def form_spec(env, view_ref=None):
+    """The web_read specification of a res.partner form (the default one, or ``view_ref``)."""
+    partners = env["res.partner"].with_context(form_view_ref=view_ref) if view_ref else env["res.partner"]
+    arch = etree.fromstring(partners.get_views([[False, "form"]], {})["views"]["form"]["arch"])
     spec = view_fields_spec(env["res.partner"], arch)
     spec.setdefault("display_name", {})
-    page = arch.xpath("//page[@name='email_history']")
-    return spec, arch, bool(page)
+    return spec
 
 
 class CallTimeout(Exception):
@@ -560,13 +558,13 @@ def _raise_timeout(signum, frame):
     raise CallTimeout()
 
 
-def measure(env, func):
-    """Best wall time over up to PAGE_REPEATS cold-ORM-cache calls (fewer when a call is slow,
+def measure(env, func, repeats=PAGE_REPEATS):
+    """Best wall time over up to ``repeats`` cold-ORM-cache calls (fewer when a call is slow,
     to bound the bench), the query count, and the JSON size the client would receive.
     A call still running after PAGE_CALL_TIMEOUT seconds is abandoned and reported as such."""
     best, queries, spent = None, None, 0.0
     signal.signal(signal.SIGALRM, _raise_timeout)
-    for _i in range(PAGE_REPEATS):
+    for _i in range(repeats):
         env.invalidate_all()
         count0 = env.cr.sql_log_count
         start = time.perf_counter()
@@ -608,56 +606,30 @@ def count_x2many_ids(result):
     return sum(len(value) for record in records for value in record.values() if isinstance(value, list))
 
 
-def page_steps(env, arch, spec):
-    """What the web client asks the server, in order: open the form, each subtab, then a
-    click on a sent email. When a subtab shows an x2many of the form's specification, the
-    form's web_read already loaded it: its step is that field's own part of web_read.
-    Otherwise the tab loads lazily: its step is the list a client fetches (limit 40)."""
-    partner_fields = env["res.partner"]._fields
-    steps = [{"step": "form", "kind": "web_read", "field": None, "spec": spec}]
-    for page_name, model in SUBTABS.items():
-        nodes = [
-            node
-            for node in arch.xpath(f"//page[@name='{page_name}']//field")
-            if getattr(partner_fields.get(node.get("name")), "comodel_name", None) == model
-            and partner_fields[node.get("name")].type in ("one2many", "many2many")
-        ]
-        fname = nodes[0].get("name") if nodes else None
-        if fname and spec.get(fname, {}).get("fields"):
-            steps.append(
-                {"step": page_name, "kind": "web_read", "field": fname, "spec": {fname: spec[fname]}}
-            )
-            continue
-        lists = nodes[0].xpath("./list") if nodes else []
-        sub = (
-            x2many_spec(env[model], lists[0], nodes[0])
-            if lists
-            else {"fields": {"display_name": {}}, "limit": CLIENT_X2MANY_LIMIT}
-        )
-        steps.append(
-            {"step": page_name, "kind": "web_search_read", "field": fname, "model": model, "spec": sub}
-        )
-    if SELECTED_SEND_FIELD in spec:
-        steps.append(
-            {"step": "select a send", "kind": "onchange", "field": SELECTED_SEND_FIELD, "spec": spec}
-        )
-    return steps
+def tab_steps(env):
+    """What the web client asks the server when the Emails tab is shown (its summary, then the
+    lists' own form), while it stays shown (the poll) and when a sent email is clicked."""
+    spec = form_spec(env, LISTS_VIEW)
+    return [
+        {"step": "summary", "kind": "call", "method": "email_history_summary"},
+        {"step": "lists", "kind": "web_read", "spec": spec},
+        {"step": "poll", "kind": "call", "method": "email_history_poll"},
+        {"step": "select a send", "kind": "onchange", "spec": spec},
+    ]
 
 
 def step_call(partner, step, selected_send_id):
     """The RPC of ``step`` on ``partner``, as a callable."""
-    spec = step["spec"]
     if step["kind"] == "web_read":
-        return lambda: partner.web_read(spec)
+        return lambda: partner.web_read(step["spec"])
     if step["kind"] == "onchange":
-        return lambda: partner.onchange({SELECTED_SEND_FIELD: selected_send_id}, [SELECTED_SEND_FIELD], spec)
-    return lambda: partner.env[step["model"]].web_search_read(
-        [("partner_id", "=", partner.id)],
-        spec["fields"],
-        limit=spec["limit"],
-        order=spec.get("order"),
-        count_limit=10001,
-    )
+        return lambda: partner.onchange(
+            {SELECTED_SEND_FIELD: selected_send_id}, [SELECTED_SEND_FIELD], step["spec"]
+        )
+    if step["method"] == "email_history_poll":  # the steady state: a poll with a cursor
+        cursor = partner.email_history_poll()["cursor"]
+        return lambda: partner.email_history_poll(cursor)
+    return getattr(partner, step["method"])
 
 
 def history_counts(cr, partner):
@@ -680,9 +652,47 @@ def history_counts(cr, partner):
     )
 
 
+def admin_env(env):
+    admin = env.ref("base.user_admin")
+    return odoo.api.Environment(
+        env.cr,
+        admin.id,
+        {
+            "lang": "en_US",
+            "tz": "UTC",
+            "uid": admin.id,
+            "allowed_company_ids": [admin.company_id.id],
+            "bin_size": True,
+        },
+    )
+
+
+def measure_form(user_env, partners):
+    """The form's web_read of each of ``partners`` ({label: partner})."""
+    form = form_spec(user_env)
+    measures = {
+        label: measure(
+            user_env, lambda p=partner: user_env["res.partner"].browse(p.id).web_read(form), FORM_REPEATS
+        )
+        for label, partner in partners.items()
+    }
+    return {"form": measures, "form_fields": len(form)}
+
+
+def task_page_form(env):
+    """Another round of the form's web_read on the contacts task_page created."""
+    partners = {
+        label: env["res.partner"].search([("name", "=", f"Bench History {label}")], limit=1)
+        for label in PAGE_PARTNERS
+    }
+    return measure_form(admin_env(env), partners)
+
+
 def task_page(env):
+    """The contact form's web_read for PAGE_PARTNERS (the same contacts in the database without
+    the addon, where they have no history); with the addon, also the Emails tab's RPCs."""
     sudo_env = env(su=True)
-    campaign = sudo_env["utm.campaign"].create({"name": "Bench Campaign"})
+    with_addon = "partner.email.send" in env
     partners = dict(
         zip(
             PAGE_PARTNERS,
@@ -696,40 +706,34 @@ def task_page(env):
         )
     )
     start = time.perf_counter()
-    generate_history(sudo_env, partners["big"], campaign, PAGE_SENDS)
-    generate_history(sudo_env, partners["small"], campaign, SMALL_SENDS)
-    env.cr.commit()
-    # what autovacuum does in production after such inserts: statistics and visibility map
-    subprocess.run(
-        [
-            "psql",
-            "-q",
-            "-d",
-            env.cr.dbname,
-            "-c",
-            "VACUUM ANALYZE partner_email_send, "
-            "partner_email_click, partner_email_open, partner_connection_note",
-        ],
-        check=True,
-    )
+    if with_addon:
+        campaign = sudo_env["utm.campaign"].create({"name": "Bench Campaign"})
+        generate_history(sudo_env, partners["big"], campaign, PAGE_SENDS)
+        generate_history(sudo_env, partners["small"], campaign, SMALL_SENDS)
+        env.cr.commit()
+        # what autovacuum does in production after such inserts: statistics and visibility map
+        subprocess.run(
+            [
+                "psql",
+                "-q",
+                "-d",
+                env.cr.dbname,
+                "-c",
+                "VACUUM ANALYZE partner_email_send, "
+                "partner_email_click, partner_email_open, partner_connection_note",
+            ],
+            check=True,
+        )
     generation = time.perf_counter() - start
 
-    admin = sudo_env.ref("base.user_admin")
-    user_env = odoo.api.Environment(
-        env.cr,
-        admin.id,
-        {
-            "lang": "en_US",
-            "tz": "UTC",
-            "uid": admin.id,
-            "allowed_company_ids": [admin.company_id.id],
-            "bin_size": True,
-        },
-    )
-    spec, arch, has_page = form_spec(user_env)
+    env.cr.commit()  # the contacts stay for the next rounds of task_page_form
+    user_env = admin_env(env)
+    result = measure_form(user_env, partners)
+    if not with_addon:
+        return result
     rows = []
-    for step in page_steps(user_env, arch, spec):
-        row = {key: step[key] for key in ("step", "kind", "field")}
+    for step in tab_steps(user_env):
+        row = {key: step[key] for key in ("step", "kind")}
         for label, partner in partners.items():
             # selecting one of the partner's sends; the empty partner, having none, clears it
             selected = sudo_env["partner.email.send"].search([("partner_id", "=", partner.id)], limit=1)
@@ -737,12 +741,12 @@ def task_page(env):
             row[label] = measure(user_env, call)
         rows.append(row)
     return {
+        **result,
         "generation_s": generation,
         "timeout_s": PAGE_CALL_TIMEOUT,
         "small_sends": SMALL_SENDS,
         "counts": history_counts(env.cr, partners["big"]),
         "rows": rows,
-        "has_emails_page": has_page,
     }
 
 
@@ -760,6 +764,8 @@ def main():
             result = task_send_queries(env)
         elif task == "page":
             result = task_page(env)
+        elif task == "page-form":
+            result = task_page_form(env)
         else:
             raise SystemExit(f"unknown task {task}")
         cr.rollback()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 HISTORY_GROUP = "partner_email_history.group_partner_email_history_user"
 HISTORY_MANAGER_GROUP = "partner_email_history.group_partner_email_history_manager"
@@ -108,13 +109,10 @@ class ResPartner(models.Model):
     @api.depends("email_send_ids")
     def _compute_email_send_count_label(self):
         for partner in self:
-            partner.email_send_count_label = partner._email_history_count_label("partner.email.send")
-            partner.email_sent_count_label = partner._email_history_count_label(
-                "partner.email.send", [("state", "!=", "failed")], zero="0"
-            )
-            partner.email_failed_count_label = partner._email_history_count_label(
-                "partner.email.send", [("state", "=", "failed")]
-            )
+            sent, failed = partner._email_send_counts()
+            partner.email_send_count_label = partner._email_count_label(sent + failed)
+            partner.email_sent_count_label = partner._email_count_label(sent, zero="0")
+            partner.email_failed_count_label = partner._email_count_label(failed)
 
     @api.depends("email_click_ids")
     def _compute_email_click_count(self):
@@ -239,8 +237,34 @@ class ResPartner(models.Model):
             .search_count([*self._email_page_partner_domain(), *domain], limit=EMAIL_BUTTON_COUNT_LIMIT + 1)
         )
 
-    def _email_history_count_label(self, model, domain=(), zero=""):
-        count = self._email_page_count(model, domain)
+    def _email_send_counts(self):
+        """(sent, failed): the contact's emails that left and those that failed, each counted up
+        to the count limit + 1, with the reader's rules. The contact's form pays for its smart
+        button and nothing else of the history: one query, read from one index."""
+        if not self._origin:
+            return 0, 0
+        # sudo(False): the counts keep the reader's rules, as the page's lists
+        sends = self.env["partner.email.send"].sudo(False)
+        sends.flush_model(["partner_id", "state", "company_id"])
+        query = sends._search(self._email_page_partner_domain())
+        failed = SQL("%s = %s", SQL.identifier(sends._table, "state"), "failed")
+
+        def capped_count(condition):
+            return SQL(
+                "SELECT count(*) FROM (SELECT FROM %s WHERE (%s) AND %s LIMIT %s) capped",
+                query.from_clause,
+                query.where_clause,
+                condition,
+                EMAIL_BUTTON_COUNT_LIMIT + 1,
+            )
+
+        [counts] = self.env.execute_query(
+            SQL("SELECT (%s), (%s)", capped_count(SQL("NOT %s", failed)), capped_count(failed))
+        )
+        return counts
+
+    @staticmethod
+    def _email_count_label(count, zero=""):
         return f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or zero)
 
     def _compute_email_history_count(self, model, field):

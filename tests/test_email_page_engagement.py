@@ -148,6 +148,23 @@ class TestEmailPageEngagement(EmailHistoryCase):
             (self.partner.email_sent_count_label, self.partner.email_failed_count_label), ("0", "2")
         )
 
+    def test_button_counts_in_one_query(self):
+        """Opening a contact pays one query for its Emails Sent button, whatever its history."""
+        partner = self.partner.with_user(self.history_user)
+        self.assertEqual(partner.email_send_count_label, "2")  # warms the rules and the contact
+        partner.invalidate_recordset(
+            ["email_send_count_label", "email_sent_count_label", "email_failed_count_label"]
+        )
+        with self.assertQueryCount(1):
+            self.assertEqual(
+                (
+                    partner.email_send_count_label,
+                    partner.email_sent_count_label,
+                    partner.email_failed_count_label,
+                ),
+                ("2", "1", "1"),
+            )
+
     def test_company_page_rolls_up_its_people(self):
         company = self.env["res.partner"].create({"name": "Jane's Company", "is_company": True})
         self.partner.parent_id = company

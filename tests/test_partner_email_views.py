@@ -5,6 +5,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .email_history_common import EmailHistoryCase
 
+LISTS_VIEW = "partner_email_history.res_partner_view_form_email_history"
 SUBTABS = {
     "email_history_sends": ("Campaign Emails Sent", "email_page_send_ids"),
     "email_history_clicks": ("Links Clicked", "email_filtered_click_ids"),
@@ -19,10 +20,14 @@ ACTIONS = {
 
 @tagged("post_install", "-at_install")
 class TestPartnerEmailViews(EmailHistoryCase):
-    def _partner_form(self, user):
-        view = self.env.ref("base.view_partner_form")
-        views = self.env["res.partner"].with_user(user).get_views([(view.id, "form")])
-        return etree.fromstring(views["views"]["form"]["arch"])
+    def _partner_views(self, user, view_ref=None):
+        partners = self.env["res.partner"].with_user(user)
+        if view_ref:
+            return partners.with_context(form_view_ref=view_ref).get_views([(False, "form")])
+        return partners.get_views([(self.env.ref("base.view_partner_form").id, "form")])
+
+    def _partner_form(self, user, view_ref=None):
+        return etree.fromstring(self._partner_views(user, view_ref)["views"]["form"]["arch"])
 
     def _arch(self, model, view_type, user=None):
         views = self.env[model].with_user(user or self.history_user).get_views([(False, view_type)])
@@ -38,12 +43,39 @@ class TestPartnerEmailViews(EmailHistoryCase):
             arch.xpath("//page[@name='internal_notes']/following-sibling::page[@name='email_history']"),
             "the Emails page comes after Internal Notes",
         )
+        self.assertEqual(
+            [node.get("name") for node in page.xpath("./widget")],
+            ["email_history_summary", "email_history_lists"],
+            "the page shows its summary, then its lists, each loading its own data",
+        )
+        lists = self._partner_form(self.history_user, LISTS_VIEW)
         for name, (label, field_name) in SUBTABS.items():
             with self.subTest(subtab=name):
-                subtab = page.xpath(f"./notebook/page[@name='{name}']")
+                subtab = lists.xpath(f"/form/notebook/page[@name='{name}']")
                 self.assertEqual(len(subtab), 1)
                 self.assertEqual(subtab[0].get("string"), label)
                 self.assertTrue(subtab[0].xpath(f".//field[@name='{field_name}']"))
+
+    def test_opening_a_contact_reads_no_email_history(self):
+        """The web client reads the fields of a form's arch (get_views' fields) when it opens a
+        record: the contact's form must ask for none of the history lists, which its Emails page
+        loads from its own view once shown."""
+        partner_fields = self.env["res.partner"]._fields
+        history_fields = {
+            name
+            for name, field in partner_fields.items()
+            if field.type in ("one2many", "many2many")
+            and field.comodel_name in ("partner.email.send", "partner.email.click", "partner.connection.note")
+        } | {"email_page_totals", "email_selected_send_id"}
+        page_lists = {"email_page_send_ids", "email_filtered_click_ids", "email_page_note_ids"}
+        self.assertTrue(page_lists <= history_fields)
+        for user in (self.history_user, self.env.ref("base.user_admin")):
+            with self.subTest(user=user.login):
+                form_fields = set(self._partner_views(user)["models"]["res.partner"]["fields"])
+                self.assertIn("email_sent_count_label", form_fields, "the smart button stays")
+                self.assertFalse(form_fields & history_fields)
+                lists_fields = set(self._partner_views(user, LISTS_VIEW)["models"]["res.partner"]["fields"])
+                self.assertTrue(page_lists | {"email_page_totals", "email_selected_send_id"} <= lists_fields)
 
     def test_partner_form_hides_page_without_group(self):
         employee = new_test_user(self.env, "history_employee", groups="base.group_user")

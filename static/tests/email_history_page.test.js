@@ -1,6 +1,6 @@
 import { mailModels } from "@mail/../tests/mail_test_helpers";
 import { describe, expect, test } from "@odoo/hoot";
-import { queryAllTexts } from "@odoo/hoot-dom";
+import { queryAllTexts, waitFor } from "@odoo/hoot-dom";
 import { advanceTime, animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
@@ -67,6 +67,17 @@ class PartnerEmailClick extends models.Model {
     ];
 }
 
+const LISTS_VIEW = "partner_email_history.res_partner_view_form_email_history";
+const LISTS_ARCH = /* xml */ `
+    <form js_class="email_history_lists_form">
+        <field name="email_page_campaigns_only" invisible="1"/>
+        <field name="email_page_totals" invisible="1"/>
+        <widget name="email_history_page_switch" options="{'kind': 'campaigns'}"/>
+        <field name="email_page_send_ids" readonly="1">
+            <list><field name="subject"/></list>
+        </field>
+        <widget name="email_history_list_status" options="{'list': 'sends'}"/>
+    </form>`;
 class ResPartner extends mailModels.ResPartner {
     email_page_send_ids = fields.Many2many({ relation: "partner.email.send" });
     email_filtered_click_ids = fields.Many2many({ relation: "partner.email.click" });
@@ -74,6 +85,8 @@ class ResPartner extends mailModels.ResPartner {
     email_page_campaigns_only = fields.Boolean();
     email_page_machine_clicks = fields.Boolean();
     email_page_totals = fields.Json();
+
+    _views = { [`form,${LISTS_VIEW}`]: LISTS_ARCH };
 
     _onChanges = {
         email_page_campaigns_only(partner) {
@@ -198,8 +211,21 @@ test("a row opens in a read-only dialog titled after the email", async () => {
     expect.verifySteps([]);
 });
 
-test("the summary shows the figures and refreshes the page when the history changes", async () => {
-    let changed = false;
+const CONTACT_ARCH = /* xml */ `
+    <form>
+        <sheet>
+            <field name="name"/>
+            <notebook>
+                <page name="internal_notes" string="Internal Notes"/>
+                <page name="email_history" string="Emails">
+                    <widget name="email_history_summary"/>
+                    <widget name="email_history_lists"/>
+                </page>
+            </notebook>
+        </sheet>
+    </form>`;
+
+function mockSummary() {
     onRpc("res.partner", "email_history_summary", () => ({
         sent: 12,
         delivered: 11,
@@ -214,6 +240,39 @@ test("the summary shows the figures and refreshes the page when the history chan
         sample_size: 5000,
         months: [{ month: "2025-03-01", sent: 12, opened: 6, clicked: 2 }],
     }));
+}
+
+test("the lists are read only once the Emails page is shown, and filtering never saves", async () => {
+    mockSummary();
+    onRpc("res.partner", "email_history_poll", () => ({ cursor: {}, changed: false }));
+    onRpc("res.partner", "web_save", () => expect.step("web_save"));
+    onRpc("res.partner", "web_read", ({ kwargs }) => {
+        const lists = "email_page_send_ids" in kwargs.specification;
+        expect.step(`web_read ${lists ? "with" : "without"} the lists`);
+    });
+    await mountView({
+        type: "form",
+        resModel: "res.partner",
+        resId: serverPartner().id,
+        arch: CONTACT_ARCH,
+    });
+    expect.verifySteps(["web_read without the lists"]);
+
+    await contains(".nav-link[name=email_history]").click();
+    // the page shows once its summary has loaded the chart library
+    await waitFor(".o_email_history_capped", { timeout: 3000 });
+    expect.verifySteps(["web_read with the lists"]);
+    expect(".o_email_history_capped").toHaveText("Showing the latest 2 of 3");
+    await contains(".o_email_history_page_switch button:contains(Campaigns only)").click();
+    expect(".o_field_widget[name=email_page_send_ids] .o_data_row").toHaveCount(2);
+    expect(".o_form_dirty").toHaveCount(0);
+    await contains(".nav-link[name=internal_notes]").click();
+    expect.verifySteps([]);
+});
+
+test("the summary shows the figures and refreshes the page when the history changes", async () => {
+    let changed = false;
+    mockSummary();
     onRpc("res.partner", "email_history_poll", ({ kwargs }) => {
         expect.step(`poll ${JSON.stringify(kwargs.cursor)}`);
         return { cursor: { open: changed ? 2 : 1 }, changed };
@@ -223,12 +282,8 @@ test("the summary shows the figures and refreshes the page when the history chan
         resModel: "res.partner",
         resId: serverPartner().id,
         arch: `<form>
-            <field name="email_page_totals" invisible="1"/>
             <widget name="email_history_summary"/>
-            <field name="email_page_send_ids">
-                <list><field name="subject"/></list>
-            </field>
-            <widget name="email_history_list_status" options="{'list': 'sends'}"/>
+            <widget name="email_history_lists"/>
         </form>`,
     });
 
@@ -236,6 +291,7 @@ test("the summary shows the figures and refreshes the page when the history chan
     expect(".o_email_history_figure[data-name=failed] dd").toHaveClass("text-danger");
     expect(".o_email_history_figure[data-name=last_click] dd").toHaveText("—");
     expect(".o_email_history_chart canvas").toHaveCount(1);
+    expect(".o_email_history_capped").toHaveText("Showing the latest 2 of 3");
     expect.verifySteps(["poll null"]);
     MockServer.env["res.partner"].write([3], {
         email_page_totals: { sends: 4, limit: 2, count_limit: 1000 },
@@ -244,6 +300,7 @@ test("the summary shows the figures and refreshes the page when the history chan
     await advanceTime(4000);
     await animationFrame();
     expect.verifySteps(['poll {"open":1}']);
+    await animationFrame();
     expect(".o_email_history_capped").toHaveText("Showing the latest 2 of 4");
 });
 

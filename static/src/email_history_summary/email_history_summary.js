@@ -6,7 +6,7 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 import { STATE_COLORS } from "../email_history_colors";
-import { PAGE_FILTER_FIELDS, setPageFilter } from "../email_history_selection";
+import { HISTORY_CHANGED } from "../email_history_lists/email_history_lists";
 import { formatHistoryDate } from "../email_history_date/email_history_date_field";
 
 const CHART_SERIES = [
@@ -22,7 +22,7 @@ const CHART_SERIES = [
  *
  * It also keeps the page live: while the page is shown and the browser tab visible, it asks the
  * server every few seconds whether the contact's history changed (a tiny query on the events
- * newer than the last answer), and then reloads the contact, keeping the page's filters.
+ * newer than the last answer), and then reloads itself and tells the page's lists to reload.
  */
 export class EmailHistorySummary extends Component {
     static template = "partner_email_history.EmailHistorySummary";
@@ -81,21 +81,7 @@ export class EmailHistorySummary extends Component {
     }
 
     async refresh() {
-        const record = this.props.record;
-        if (!(await record.isDirty())) {
-            // reloaded, not recomputed by an onchange: an onchange reports no change of a row
-            // that is still listed, such as its new open
-            const filters = Object.fromEntries(
-                PAGE_FILTER_FIELDS.filter((name) => record.data[name]).map((name) => [
-                    name,
-                    record.data[name],
-                ])
-            );
-            await record.load();
-            if (Object.keys(filters).length) {
-                await setPageFilter(record, filters);
-            }
-        }
+        this.env.bus.trigger(HISTORY_CHANGED, { partnerId: this.partnerId });
         await this.loadSummary();
         this.renderChart();
     }
@@ -155,9 +141,4 @@ export class EmailHistorySummary extends Component {
 
 registry.category("view_widgets").add("email_history_summary", {
     component: EmailHistorySummary,
-    fieldDependencies: [
-        { name: "email_selected_send_id", type: "many2one", relation: "partner.email.send" },
-        { name: "email_page_campaigns_only", type: "boolean" },
-        { name: "email_page_machine_clicks", type: "boolean" },
-    ],
 });
