@@ -1,5 +1,4 @@
 from . import partner_email_send
-from . import partner_email_send_button
 from . import partner_email_open
 from . import partner_email_click
 from . import partner_connection_note

@@ -169,6 +169,9 @@ class PartnerEmailSend(models.Model):
 
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_sent_at_idx = models.Index("(partner_id, sent_at DESC, id DESC)")
+    # The contact's "Emails Sent" button counts its sent and failed emails (up to a limit) from
+    # this index alone: company_id is the column of the multi-company rule.
+    _partner_state_idx = models.Index("(partner_id, state, company_id)")
     _outgoing_idx = models.Index("(create_date) WHERE state = 'outgoing'")
 
     def init(self):
