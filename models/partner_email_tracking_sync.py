@@ -13,7 +13,7 @@ OUTCOME_LOST_AFTER = timedelta(minutes=15)
 
 class PartnerEmailTrackingSync(models.AbstractModel):
     """What the tracking routes leave for later, to stay one light insert per hit: the
-    earlier clicks of a link scanner's burst, the mailing statistics of Odoo (through its
+    clicks of a link scanner's burst, the mailing statistics of Odoo (through its
     own methods, so that its hooks run), and sends whose outcome was not recorded."""
 
     _name = "partner.email.tracking.sync"
@@ -87,22 +87,25 @@ class PartnerEmailTrackingSync(models.AbstractModel):
 
     @api.model
     def _mark_scanner_bursts(self, batch_size):
-        """Two different links of one email clicked within a second are a link scanner's:
-        mark the earlier clicks of a burst, the later ones being marked when they arrive."""
+        """Two or more different links of one email clicked within a second are a link
+        scanner's: mark every click of such a burst, with the number of links."""
         self.env["partner.email.click"].flush_model()
         self.env.cr.execute(
             SQL(
                 """UPDATE partner_email_click click
-                      SET is_machine = TRUE, machine_reason = %s
-                    WHERE click.id IN (SELECT id FROM partner_email_click
-                                        WHERE sync_pending AND is_machine IS NOT TRUE
-                                     ORDER BY id LIMIT %s)
-                      AND EXISTS (SELECT 1 FROM partner_email_click other
-                                   WHERE other.send_id = click.send_id
-                                     AND other.link_index <> click.link_index
-                                     AND other.clicked_at BETWEEN click.clicked_at - interval '1 second'
-                                                              AND click.clicked_at + interval '1 second')""",
-                self.env._("link scanner: several links within 1 s"),
+                      SET is_machine = TRUE, machine_reason = format(%s, burst.links)
+                     FROM (SELECT pending.id,
+                                  (SELECT count(DISTINCT other.link_index)
+                                     FROM partner_email_click other
+                                    WHERE other.send_id = pending.send_id
+                                      AND other.clicked_at BETWEEN pending.clicked_at - interval '1 second'
+                                                               AND pending.clicked_at + interval '1 second'
+                                  ) AS links
+                             FROM partner_email_click pending
+                            WHERE pending.sync_pending AND pending.is_machine IS NOT TRUE
+                         ORDER BY pending.id LIMIT %s) burst
+                    WHERE click.id = burst.id AND burst.links > 1""",
+                self.env._("link scanner: %s links within 1 s"),
                 batch_size,
             )
         )
