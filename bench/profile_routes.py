@@ -146,13 +146,20 @@ def profile(label):
     print("\n".join(lines), flush=True)
 
 
+def _database_exists(name):
+    with psycopg2.connect(dbname="postgres") as conn, conn.cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return bool(cr.fetchone())
+
+
 def main():
     if not shutil.which("py-spy"):
         raise SystemExit("bench --profile: py-spy is required (pip install py-spy)")
     if os.environ.get("BENCH_PRIVATE_CLUSTER") != "1":
         raise SystemExit("bench --profile: restarts the private cluster; not with PGHOST set")
     os.makedirs(bench.WORK, exist_ok=True)
-    if not os.path.exists(os.path.join(bench.WORK, "our_pixel_rot.txt")):
+    prepared = os.path.exists(os.path.join(bench.WORK, "our_pixel_rot.txt"))
+    if not (prepared and _database_exists(bench.DB_TRACK)):
         bench.drop_databases()
         bench.prepare_databases()
         bench.orm_task(bench.DB_TRACK, "load-setup", bench.WORK)
