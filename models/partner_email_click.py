@@ -8,7 +8,10 @@ class PartnerEmailClick(models.Model):
     _rec_name = "url"
 
     send_id = fields.Many2one("partner.email.send", string="Email", required=True, ondelete="cascade")
-    partner_id = fields.Many2one(related="send_id.partner_id", string="Contact", store=True)
+    # Deleted with the contact, as through its send (see partner.email.open).
+    partner_id = fields.Many2one(
+        related="send_id.partner_id", string="Contact", store=True, ondelete="cascade"
+    )
     campaign_id = fields.Many2one(
         related="send_id.campaign_id", string="Campaign", store=True, index="btree_not_null"
     )

@@ -36,7 +36,11 @@ class PartnerEmailOpen(models.Model):
         "partner.email.send", string="Email", required=True, index=True, ondelete="cascade"
     )
     # Stored so that a contact's last open is one index lookup, however long its history.
-    partner_id = fields.Many2one(related="send_id.partner_id", string="Contact", store=True)
+    # Deleted with the contact, as through its send: with "set null", PostgreSQL could clear
+    # the contact of an open its send's deletion was removing, and refuse the deletion.
+    partner_id = fields.Many2one(
+        related="send_id.partner_id", string="Contact", store=True, ondelete="cascade"
+    )
     opened_at = fields.Datetime(string="Opened", required=True, default=fields.Datetime.now)
     is_machine = fields.Boolean(string="Machine", readonly=True)
     machine_reason = fields.Char(readonly=True)
