@@ -12,7 +12,7 @@ if [ -n "${PGHOST:-}" ]; then
     exit 0
 fi
 
-port=${PEH_PGPORT:-54329}
+wanted_port=${PEH_PGPORT:-}
 pgbin=$(dirname "$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | tail -n1)")
 if [ "$(id -u)" = 0 ]; then
     # initdb refuses root, and the postgres OS user cannot enter a home directory of mode 700:
@@ -36,11 +36,18 @@ start)
         {
             echo "listen_addresses = ''"
             echo "unix_socket_directories = '$root'"
-            echo "port = $port"
+            echo "port = ${wanted_port:-54329}"
             echo "fsync = off"
             echo "synchronous_commit = off"
             echo "full_page_writes = off"
         } >>"$data/postgresql.conf"
+    fi
+    # A cluster made earlier keeps its port, unless PEH_PGPORT asks for another one.
+    port=$(sed -n 's/^port = \([0-9]*\).*/\1/p' "$data/postgresql.conf" | tail -n1)
+    if [ -n "$wanted_port" ] && [ "$wanted_port" != "$port" ]; then
+        echo "port = $wanted_port" >>"$data/postgresql.conf"
+        port=$wanted_port
+        "${as_owner[@]}" "$pgbin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
     fi
     if ! "${as_owner[@]}" "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         "${as_owner[@]}" "$pgbin/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 start >/dev/null
