@@ -24,14 +24,16 @@ import bench
 PROFILE_SECONDS = int(os.environ.get("BENCH_PROFILE_SECONDS", "10"))
 PROFILE_CONNECTIONS = int(os.environ.get("BENCH_PROFILE_CONNECTIONS", "8"))
 PROFILED = (("our_pixel", "rot"), ("our_click", "rot"), ("bare", "one"))
+WRITER_MARKER = "write_buffered_hits ("  # the thread writing the queued hits, while it writes
 # (marker in a "function (file:line)" frame, part), the most specific first
 PARTS = [
     ("tracking_token.py", "token (HMAC)"),
     ("machine_hits.py", "User-Agent classification"),
     ("partner_email_machine_agent.py", "User-Agent classification"),
     ("_get_token_secret", "token key lookup"),
-    ("._record_open (", "our SQL statement"),
-    ("._record_click (", "our SQL statement"),
+    (WRITER_MARKER, "hit writer thread: batches of hits"),
+    ("._link_target (", "our SQL statement: the click's target"),
+    ("._record (", "hit queued"),
     ("Cursor.commit (sql_db.py", "commit"),
     ("Cursor.rollback (sql_db.py", "rollback, cursor close"),
     ("check_signaling (orm/registry.py", "framework: registry signaling query"),
@@ -59,13 +61,13 @@ def part_of(stack):
 
 
 def parse_raw(path):
-    """{part: samples} of the samples taken while a worker served a request."""
+    """{part: samples} of the samples taken while a worker served a request or wrote hits."""
     parts = collections.Counter()
     with open(path, encoding="utf-8") as f:
         for line in f:
             stack, _space, count = line.rstrip("\n").rpartition(" ")
             frames = stack.split(";")
-            if not any(REQUEST_MARKER in frame for frame in frames):
+            if not any(REQUEST_MARKER in frame or WRITER_MARKER in frame for frame in frames):
                 continue  # waiting for a request, or the master process
             parts[part_of(frames)] += int(count)
     return parts

@@ -1,4 +1,26 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# One statement per batch of clicks (see tools/hit_buffer.py): append them, each showing its
+# link without the link's secrets. Nothing is written for a send or a link that no longer
+# exists, nor when the target is no longer a safe redirect (the route checks it in Python
+# too). It only inserts, as the opens do. A link scanner's burst (several links of one
+# email within a second) is marked by the sync job.
+_CLICKS_SQL = """
+    INSERT INTO partner_email_click (
+        send_id, partner_id, campaign_id, url, link_index, clicked_at,
+        is_machine, machine_reason, sync_pending, create_date, write_date)
+    SELECT send.id, send.partner_id, send.campaign_id, send.link_urls ->> hit.link_index,
+           hit.link_index, hit.at, hit.machine_reason IS NOT NULL, hit.machine_reason, TRUE,
+           hit.at, hit.at
+      FROM unnest(%(send_ids)s::int4[], %(indexes)s::int4[], %(ats)s::timestamp[],
+                  %(machine_reasons)s::varchar[])
+           WITH ORDINALITY AS hit (send_id, link_index, at, machine_reason, arrival)
+      JOIN partner_email_send send ON send.id = hit.send_id
+     WHERE send.link_targets ->> hit.link_index ~* '^https?://[^/?#]'
+       AND send.link_targets ->> hit.link_index !~ '[[:cntrl:]]'
+  ORDER BY hit.arrival
+"""
 
 
 class PartnerEmailClick(models.Model):
@@ -26,5 +48,18 @@ class PartnerEmailClick(models.Model):
     # Also the index of partner_id alone (one2many of the contact, cascade on its deletion).
     _partner_clicked_at_idx = models.Index("(partner_id, clicked_at DESC, id DESC)")
     _sync_pending_idx = models.Index("(id) WHERE sync_pending")
-    # Also the index of send_id alone; the click route's burst check reads the last second only.
+    # Also the index of send_id alone; the sync job's burst check reads a second of a send.
     _send_clicked_at_idx = models.Index("(send_id, clicked_at)")
+
+    @api.model
+    def _record_clicks(self, hits):
+        """Record the clicks ``hits`` (``tools.hit_buffer.Hit``, from verified tokens)."""
+        self.env.cr.execute(
+            SQL(
+                _CLICKS_SQL,
+                send_ids=[hit.send_id for hit in hits],
+                indexes=[hit.index for hit in hits],
+                ats=[hit.at for hit in hits],
+                machine_reasons=[hit.machine_reason for hit in hits],
+            )
+        )

@@ -1,25 +1,22 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# Prefixes the statement of a hit. The hit's commit does not wait for its WAL to reach the
-# disk: a crash of the database server (not of Odoo) can lose the hits acknowledged in its
-# last moments (at most three times wal_writer_delay, 0.6 s by default), never a send, an
-# email, nor any other write. Without it, every open and click of a production server
-# waits for a disk flush of its own.
-HIT_ASYNC_COMMIT = SQL("SET LOCAL synchronous_commit TO off;")
-# One statement per open: append the open, nothing else. A hit never updates nor locks a
-# row another hit may write (the send's first open time is derived from the opens), so
-# concurrent opens never wait on nor fail over each other. Nothing is written for a send
-# that no longer exists. A person's open of a mailing email is left for the sync job,
-# which reports it to the mailing's statistics through Odoo's own methods.
-_OPEN_SQL = """
+# One statement per batch of opens (see tools/hit_buffer.py): append them in their order of
+# arrival, nothing else. A hit never updates nor locks a row another hit may write (the
+# send's first open time is derived from the opens), so concurrent writers never wait on
+# nor fail over each other.
+# Nothing is written for a send that no longer exists. A person's open of a mailing email
+# is left for the sync job, which reports it to the mailing's statistics through Odoo's
+# own methods.
+_OPENS_SQL = """
     INSERT INTO partner_email_open (
         send_id, partner_id, opened_at, is_machine, machine_reason, sync_pending)
-    SELECT id, partner_id, (statement_timestamp() AT TIME ZONE 'UTC'),
-           %(machine_reason)s IS NOT NULL, %(machine_reason)s,
-           mailing_trace_id IS NOT NULL AND %(machine_reason)s IS NULL
-      FROM partner_email_send
-     WHERE id = %(send_id)s
+    SELECT send.id, send.partner_id, hit.at, hit.machine_reason IS NOT NULL, hit.machine_reason,
+           send.mailing_trace_id IS NOT NULL AND hit.machine_reason IS NULL
+      FROM unnest(%(send_ids)s::int4[], %(ats)s::timestamp[], %(machine_reasons)s::varchar[])
+           WITH ORDINALITY AS hit (send_id, at, machine_reason, arrival)
+      JOIN partner_email_send send ON send.id = hit.send_id
+  ORDER BY hit.arrival
 """
 
 
@@ -50,9 +47,13 @@ class PartnerEmailOpen(models.Model):
     _partner_person_opened_at_idx = models.Index("(partner_id, opened_at DESC) WHERE is_machine IS NOT TRUE")
 
     @api.model
-    def _record_open(self, send_id, machine_reason=None):
-        """Record an open of send ``send_id`` (from a verified token), a machine's when
-        ``machine_reason`` is given."""
+    def _record_opens(self, hits):
+        """Record the opens ``hits`` (``tools.hit_buffer.Hit``, from verified tokens)."""
         self.env.cr.execute(
-            SQL("%s %s", HIT_ASYNC_COMMIT, SQL(_OPEN_SQL, send_id=send_id, machine_reason=machine_reason))
+            SQL(
+                _OPENS_SQL,
+                send_ids=[hit.send_id for hit in hits],
+                ats=[hit.at for hit in hits],
+                machine_reasons=[hit.machine_reason for hit in hits],
+            )
         )

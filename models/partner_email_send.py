@@ -8,7 +8,6 @@ from odoo.tools import SQL, email_normalize, html_sanitize
 from ..tools import CLICK, OPEN, block_remote_content, generic_preview, make_token, redact_url
 from .email_event_search import event_time_domain
 from .partner_connection_note import CONNECTION_TYPES
-from .partner_email_open import HIT_ASYNC_COMMIT
 
 TOKEN_KEY_PARAM = "partner_email_history.token_key"
 # A person's opens and clicks of each send: the first one is when it was opened.
@@ -17,32 +16,6 @@ _PERSON_EVENTS = SQL(
         UNION ALL
        SELECT send_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE"""
 )
-
-# One statement per click: read the link's target from the send and append the click,
-# which shows the link without its secrets. Nothing is written when the send or the link
-# does not exist, or when the target is no longer a safe redirect (checked again in
-# Python). It only inserts: no row another hit may write is locked or updated, so
-# concurrent hits never wait on nor fail over each other. A link scanner's burst (several
-# links of one email within a second) is marked by the sync job: looking for it here
-# doubled the database's work for every click.
-_CLICK_SQL = """
-    WITH link AS (
-        SELECT id, partner_id, campaign_id,
-               link_targets ->> %(index)s AS target,
-               link_urls ->> %(index)s AS url
-          FROM partner_email_send
-         WHERE id = %(send_id)s
-    ), click AS (
-        INSERT INTO partner_email_click (
-            send_id, partner_id, campaign_id, url, link_index, clicked_at,
-            is_machine, machine_reason, sync_pending, create_date, write_date)
-        SELECT id, partner_id, campaign_id, url, %(index)s, %(now)s,
-               %(machine_reason)s IS NOT NULL, %(machine_reason)s, TRUE, %(now)s, %(now)s
-          FROM link
-         WHERE target ~* '^https?://[^/?#]' AND target !~ '[[:cntrl:]]'
-    )
-    SELECT target FROM link
-"""
 
 # The columns of a send given at send time, with their SQL types.
 _SEND_COLUMNS = (
@@ -388,22 +361,6 @@ class PartnerEmailSend(models.Model):
     def _mark_deferred(self, deferred_reason):
         """A delay notice: a failed send stays failed, any other is left sent."""
         self.filtered(lambda send: send.state != "failed").write({"deferred_reason": deferred_reason})
-
-    @api.model
-    def _record_click(self, send_id, index, machine_reason=None):
-        """Record a click on link ``index`` of send ``send_id`` (from a verified token), a
-        machine's when ``machine_reason`` is given, and return the link's target URL, or None
-        when there is no such link (nothing recorded)."""
-        click = SQL(
-            _CLICK_SQL,
-            send_id=send_id,
-            index=index,
-            now=SQL("(statement_timestamp() AT TIME ZONE 'UTC')"),
-            machine_reason=machine_reason,
-        )
-        self.env.cr.execute(SQL("%s %s", HIT_ASYNC_COMMIT, click))
-        row = self.env.cr.fetchone()
-        return row[0] if row else None
 
     @api.model
     def _get_link_target(self, send_id, index):

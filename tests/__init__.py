@@ -24,4 +24,5 @@ from . import test_template_tracking
 from . import test_ui_fr
 from . import test_email_title
 from . import test_email_page_engagement
+from . import test_hit_buffer
 from . import test_hit_transaction

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from ..tools import OPEN, Hit
 from .email_history_common import EmailHistoryCase
 
 
@@ -103,7 +104,9 @@ class TestEmailPageEngagement(EmailHistoryCase):
         other = self.env["res.partner"].create({"name": "Someone Else"})
         self._open(self.env["partner.email.send"].create({"partner_id": other.id}), 0)
         self.assertFalse(self.partner.email_history_poll(cursor)["changed"])
-        self.env["partner.email.open"]._record_open(self.campaign_send.id)
+        self.env["partner.email.open"]._record_opens(
+            [Hit(OPEN, self.campaign_send.id, None, None, fields.Datetime.now())]
+        )
         polled = self.partner.email_history_poll(cursor)
         self.assertTrue(polled["changed"])
         self.assertFalse(self.partner.email_history_poll(polled["cursor"])["changed"])

@@ -119,9 +119,9 @@ class TestTrustworthyLinks(CustomerMixin, PersonBrowserMixin, HttpCase):
         self.assertEqual(self._events(), (0, 1))
 
     def test_click_still_redirects_when_recording_fails(self):
-        Send = type(self.env["partner.email.send"])
+        Click = type(self.env["partner.email.click"])
         with (
-            patch.object(Send, "_record_click", side_effect=psycopg2.OperationalError("lock timeout")),
+            patch.object(Click, "_record_clicks", side_effect=psycopg2.OperationalError("lock timeout")),
             mute_logger("odoo.addons.partner_email_history.controllers.main"),
         ):
             response = self._click(1)
