@@ -11,25 +11,18 @@ import { registry } from "@web/core/registry";
 import { KeepLast } from "@web/core/utils/concurrency";
 import { useBus, useService } from "@web/core/utils/hooks";
 import { effect } from "@web/core/utils/reactive";
-import { batched } from "@web/core/utils/timing";
 import { ViewButton } from "@web/views/view_button/view_button";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 import { HISTORY_CHANGED } from "../email_history_lists/email_history_lists";
 
 /**
  * Calls `onLoaded(record)` once the component is mounted, then whenever the form's record is
- * (re)loaded or saved, or the form shows another record. A reload or a save replaces the
- * record's data and leaves it without pending changes; an edit replaces it too, but dirty.
+ * loaded again or saved, or the form shows another record: when the record's values from the
+ * server are replaced, not at each edit.
  */
 function useRecordLoads(onLoaded) {
     const component = useComponent();
     let observed = null;
-    // once the record is done changing: a load sets its data and its dirty flag in turn
-    const notify = batched(() => {
-        if (observed && !observed.dirty) {
-            onLoaded(observed);
-        }
-    });
     function observe(record) {
         observed = toRaw(record);
         effect(
@@ -37,10 +30,8 @@ function useRecordLoads(onLoaded) {
                 if (toRaw(record) !== observed) {
                     return; // no longer shown: reading nothing, it stops being observed
                 }
-                // read to be told of their next change
-                record.data;
-                record.dirty;
-                notify();
+                record._values; // read to be told when a load or a save replaces them
+                onLoaded(observed);
             },
             [record]
         );
