@@ -134,25 +134,38 @@ test("the counts follow the contact shown, and are asked again once it is saved"
     expect.verifySteps(["counts of 31"]);
 });
 
-test("without email sent, the button box's More dropdown shows no blank item", async () => {
-    addContacts("Quiet Contact");
-    mockCounts({ 30: false });
-    const buttons = [...Array(8).keys()]
+function buttonBoxArch(buttonCount) {
+    const buttons = [...Array(buttonCount).keys()]
         .map((index) => `<button name="action_${index}" type="object" string="Button ${index}"/>`)
         .join("");
-    await mountView({
-        type: "form",
-        resModel: "res.partner",
-        resId: 30,
-        arch: ARCH.replace("<widget", `${buttons}<widget`),
+    return ARCH.replace("<widget", `${buttons}<widget`);
+}
+
+test("without email sent, the button box ends on its last button", async () => {
+    addContacts("Quiet Contact");
+    mockCounts({ 30: false });
+    await mountView({ type: "form", resModel: "res.partner", resId: 30, arch: buttonBoxArch(2) });
+    await animationFrame();
+
+    expect.verifySteps(["counts of 30"]);
+    expect(".o-form-buttonbox > .o_widget_email_history_button").toHaveStyle({ display: "none" });
+    expect(".o-form-buttonbox > button[name=action_1]").toHaveStyle({
+        "border-top-right-radius": /^[1-9]/,
     });
+});
+
+test("without email sent, the button box's More dropdown has no blank item", async () => {
+    addContacts("Quiet Contact");
+    mockCounts({ 30: false });
+    await mountView({ type: "form", resModel: "res.partner", resId: 30, arch: buttonBoxArch(8) });
     await animationFrame();
     expect.verifySteps([]); // the dropdown's buttons are there once it is open
 
     await contains(".o-form-buttonbox .o_button_more").click();
     await animationFrame();
     expect.verifySteps(["counts of 30"]);
-    expect(".o_dropdown_more .o-dropdown-item .o_widget_email_history_button").toHaveCount(1);
-    expect(".o_dropdown_more .o-dropdown-item:visible:not(:has(.oe_stat_button))").toHaveCount(0);
+    expect(".o_dropdown_more .o-dropdown-item:has(.o_widget_email_history_button)").toHaveStyle({
+        display: "none",
+    });
     expect(".o_dropdown_more .o-dropdown-item:visible:last").toHaveText("Button 7");
 });
