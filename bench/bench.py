@@ -584,6 +584,7 @@ def run_page():
 
 PAGE_CONTACTS = {"empty": "no history", "small": "{small} sends", "big": "{big} sends"}
 TAB_STEPS = {
+    "button": "Emails Sent button, after the form is shown",
     "summary": "summary: email_history_summary",
     "lists": "the lists' form: web_read",
     "poll": "live poll (every 4 s): email_history_poll",
@@ -629,7 +630,7 @@ def format_form(page):
 def format_page(page):
     lines, form_time, form_queries = format_form(page)
     lines += [
-        "4b. The Emails tab, loaded only when it is shown",
+        "4b. Once the form is shown: its Emails Sent button; the Emails tab, only when shown",
         f"{'step':<48}{'empty ms':>9}{'small ms':>9}{'big ms':>10}{'big/empty':>10}"
         f"{'empty q':>8}{'small q':>8}{'big q':>7}{'big ids':>8}{'big KB':>7}",
     ]

@@ -607,10 +607,12 @@ def count_x2many_ids(result):
 
 
 def tab_steps(env):
-    """What the web client asks the server when the Emails tab is shown (its summary, then the
-    lists' own form), while it stays shown (the poll) and when a sent email is clicked."""
+    """What the web client asks the server once the contact's form is shown (the Emails Sent
+    button's counts), when the Emails tab is shown (its summary, then the lists' own form),
+    while it stays shown (the poll) and when a sent email is clicked."""
     spec = form_spec(env, LISTS_VIEW)
     return [
+        {"step": "button", "kind": "call", "method": "get_email_history_button_counts"},
         {"step": "summary", "kind": "call", "method": "email_history_summary"},
         {"step": "lists", "kind": "web_read", "spec": spec},
         {"step": "poll", "kind": "call", "method": "email_history_poll"},

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 HISTORY_GROUP = "partner_email_history.group_partner_email_history_user"
@@ -44,17 +45,6 @@ class ResPartner(models.Model):
     )
     email_send_count = fields.Integer(
         string="Emails Sent", compute="_compute_email_send_count", groups=HISTORY_GROUP
-    )
-    email_send_count_label = fields.Char(
-        string="Emails Sent Label", compute="_compute_email_send_count_label", groups=HISTORY_GROUP
-    )
-    email_sent_count_label = fields.Char(
-        string="Emails Sent without Failure",
-        compute="_compute_email_send_count_label",
-        groups=HISTORY_GROUP,
-    )
-    email_failed_count_label = fields.Char(
-        string="Emails Failed", compute="_compute_email_send_count_label", groups=HISTORY_GROUP
     )
     email_click_count = fields.Integer(
         string="Links Clicked Count", compute="_compute_email_click_count", groups=HISTORY_GROUP
@@ -105,14 +95,6 @@ class ResPartner(models.Model):
     @api.depends("email_send_ids")
     def _compute_email_send_count(self):
         self._compute_email_history_count("partner.email.send", "email_send_count")
-
-    @api.depends("email_send_ids")
-    def _compute_email_send_count_label(self):
-        for partner in self:
-            sent, failed = partner._email_send_counts()
-            partner.email_send_count_label = partner._email_count_label(sent + failed)
-            partner.email_sent_count_label = partner._email_count_label(sent, zero="0")
-            partner.email_failed_count_label = partner._email_count_label(failed)
 
     @api.depends("email_click_ids")
     def _compute_email_click_count(self):
@@ -237,10 +219,28 @@ class ResPartner(models.Model):
             .search_count([*self._email_page_partner_domain(), *domain], limit=EMAIL_BUTTON_COUNT_LIMIT + 1)
         )
 
+    def get_email_history_button_counts(self):
+        """What each contact's *Emails Sent* button shows: ``{partner id: {"sent": label,
+        "failed": label or False}}``, False for a contact no email was sent to. The web client
+        asks once the contact's form is shown, so that opening a contact reads none of its
+        history; one query per contact, with the reader's rules."""
+        if not self.env.user.has_group(HISTORY_GROUP):
+            raise AccessError(self.env._("Only Email History users may count a contact's emails."))
+        self.check_access("read")
+        return {partner.id: partner._email_button_counts() for partner in self}
+
+    def _email_button_counts(self):
+        sent, failed = self._email_send_counts()
+        if not sent + failed:
+            return False
+        return {
+            "sent": self._email_count_label(sent),
+            "failed": self._email_count_label(failed) if failed else False,
+        }
+
     def _email_send_counts(self):
         """(sent, failed): the contact's emails that left and those that failed, each counted up
-        to the count limit + 1, with the reader's rules. The contact's form pays for its smart
-        button and nothing else of the history: one query, read from one index."""
+        to the count limit + 1, with the reader's rules: one query, read from one index."""
         if not self._origin:
             return 0, 0
         # sudo(False): the counts keep the reader's rules, as the page's lists
@@ -264,8 +264,8 @@ class ResPartner(models.Model):
         return counts
 
     @staticmethod
-    def _email_count_label(count, zero=""):
-        return f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count or zero)
+    def _email_count_label(count):
+        return f"{EMAIL_BUTTON_COUNT_LIMIT}+" if count > EMAIL_BUTTON_COUNT_LIMIT else str(count)
 
     def _compute_email_history_count(self, model, field):
         counts = dict(

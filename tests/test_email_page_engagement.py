@@ -1,7 +1,8 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from ..tools import OPEN, Hit
 from .email_history_common import EmailHistoryCase
@@ -141,32 +142,57 @@ class TestEmailPageEngagement(EmailHistoryCase):
             (result["email_page_totals"]["sends"], result["email_page_totals"]["clicks"]), (1, 4)
         )
 
+    def _button_counts(self, partners, user=None):
+        return partners.with_user(user or self.history_user).get_email_history_button_counts()
+
     def test_button_counts_failures_apart(self):
-        self.assertEqual(
-            (self.partner.email_sent_count_label, self.partner.email_failed_count_label), ("1", "1")
-        )
+        self.assertEqual(self._button_counts(self.partner), {self.partner.id: {"sent": "1", "failed": "1"}})
         self.campaign_send.state = "failed"
-        self.partner.invalidate_recordset()
+        self.assertEqual(self._button_counts(self.partner)[self.partner.id], {"sent": "0", "failed": "2"})
+        (self.campaign_send | self.individual_send).state = "outgoing"
         self.assertEqual(
-            (self.partner.email_sent_count_label, self.partner.email_failed_count_label), ("0", "2")
+            self._button_counts(self.partner)[self.partner.id],
+            {"sent": "2", "failed": False},
+            "an email waiting to be sent is counted as sent, never as failed",
         )
 
-    def test_button_counts_in_one_query(self):
-        """Opening a contact pays one query for its Emails Sent button, whatever its history."""
-        partner = self.partner.with_user(self.history_user)
-        self.assertEqual(partner.email_send_count_label, "2")  # warms the rules and the contact
-        partner.invalidate_recordset(
-            ["email_send_count_label", "email_sent_count_label", "email_failed_count_label"]
+    def test_button_counts_of_several_contacts(self):
+        """A contact no email was sent to gets no button; a new contact has no email yet."""
+        quiet = self.env["res.partner"].create({"name": "Quiet Contact", "email": "quiet@example.com"})
+        self.assertEqual(
+            self._button_counts(self.partner | quiet),
+            {self.partner.id: {"sent": "1", "failed": "1"}, quiet.id: False},
         )
+        new_contact = self.env["res.partner"].with_user(self.history_user).new({"name": "Draft"})
+        self.assertEqual(list(new_contact.get_email_history_button_counts().values()), [False])
+
+    def test_button_counts_in_one_query(self):
+        """Once the contact is read (the form read it), the button's RPC costs one query,
+        whatever the contact's history."""
+        partner = self.partner.with_user(self.history_user)
+        self._button_counts(self.partner)  # warms the rules and the contact
         with self.assertQueryCount(1):
             self.assertEqual(
-                (
-                    partner.email_send_count_label,
-                    partner.email_sent_count_label,
-                    partner.email_failed_count_label,
-                ),
-                ("2", "1", "1"),
+                partner.get_email_history_button_counts()[partner.id], {"sent": "1", "failed": "1"}
             )
+        self.env["partner.email.send"].create([{"partner_id": self.partner.id, "state": "sent"}] * 50)
+        self._button_counts(self.partner)
+        with self.assertQueryCount(1):
+            counts = partner.get_email_history_button_counts()
+        self.assertEqual(counts[partner.id]["sent"], "51")
+
+    def test_button_counts_need_the_history_group(self):
+        employee = new_test_user(self.env, "history_employee", groups="base.group_user")
+        self.assertTrue(self.partner.with_user(employee).has_access("read"))
+        with self.assertRaises(AccessError):
+            self._button_counts(self.partner, employee)
+
+    def test_button_counts_only_readable_contacts(self):
+        other_company = self.env["res.company"].create({"name": "Other Company"})
+        hidden = self.env["res.partner"].create({"name": "Hidden", "company_id": other_company.id})
+        self.env["partner.email.send"].create({"partner_id": hidden.id, "state": "sent"})
+        with self.assertRaises(AccessError):
+            self._button_counts(hidden)
 
     def test_company_page_rolls_up_its_people(self):
         company = self.env["res.partner"].create({"name": "Jane's Company", "is_company": True})

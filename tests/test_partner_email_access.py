@@ -44,6 +44,8 @@ class TestPartnerEmailAccess(EmailHistoryCase):
                     record.with_user(user).read(["id"])
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.partner.with_user(user).read(["email_send_ids"])
+            with self.subTest(user=user.login, button="Emails Sent"), self.assertRaises(AccessError):
+                self.partner.with_user(user).get_email_history_button_counts()
 
     def test_user_reads_but_cannot_change(self):
         for model, record in self._records().items():

@@ -73,6 +73,11 @@ class TestSendingCompany(TransactionCase):
         self.assertEqual(contact.email_page_send_ids.mapped("subject"), ["From nowhere", "From A"])
         self.assertEqual(contact.email_send_count, 2)
         self.assertEqual(
+            contact.get_email_history_button_counts(),
+            {contact.id: {"sent": "2", "failed": False}},
+            "the Emails Sent button counts the emails of the reader's companies",
+        )
+        self.assertEqual(
             contact.email_click_ids,
             self.history_a["partner.email.click"] + self.history_none["partner.email.click"],
         )

@@ -192,16 +192,25 @@ class TestPartnerEmailModels(EmailHistoryCase):
         self.assertIn(self.campaign_send, page, "today's email is among the latest")
         self.assertNotIn(sends[-1], page, "the oldest email is left to the full list")
         self.assertEqual(self.partner.email_send_count, EMAIL_PAGE_LIMIT + 3)
-        self.assertEqual(self.partner.email_send_count_label, str(EMAIL_PAGE_LIMIT + 3))
+        self.assertEqual(
+            self.partner.get_email_history_button_counts()[self.partner.id],
+            {"sent": str(EMAIL_PAGE_LIMIT + 2), "failed": "1"},
+            "the button counts every email, not only the page's",
+        )
 
     def test_button_count_stops_at_its_limit(self):
         self.env["partner.email.send"].create(
             [{"partner_id": self.partner.id, "subject": "Newsletter"}] * EMAIL_BUTTON_COUNT_LIMIT
         )
-        self.assertEqual(self.partner.email_send_count, EMAIL_BUTTON_COUNT_LIMIT + 2)
-        self.assertEqual(self.partner.email_send_count_label, f"{EMAIL_BUTTON_COUNT_LIMIT}+")
-        empty = self.env["res.partner"].create({"name": "No History"})
-        self.assertEqual(empty.email_send_count_label, "")
+        self.env["partner.email.send"].create(
+            [{"partner_id": self.partner.id, "subject": "Bounced", "state": "failed"}]
+            * EMAIL_BUTTON_COUNT_LIMIT
+        )
+        self.assertEqual(self.partner.email_send_count, 2 * EMAIL_BUTTON_COUNT_LIMIT + 2)
+        self.assertEqual(
+            self.partner.get_email_history_button_counts()[self.partner.id],
+            {"sent": f"{EMAIL_BUTTON_COUNT_LIMIT}+", "failed": f"{EMAIL_BUTTON_COUNT_LIMIT}+"},
+        )
 
     def test_connection_type_model_is_normalized_and_checked(self):
         ConnectionType = self.env["partner.email.connection.type"]

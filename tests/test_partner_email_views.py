@@ -1,11 +1,19 @@
+import re
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from lxml import etree
 
+from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from .email_history_common import EmailHistoryCase
 
-LISTS_VIEW = "partner_email_history.res_partner_view_form_email_history"
+MODULE = "partner_email_history"
+LISTS_VIEW = f"{MODULE}.res_partner_view_form_email_history"
+HISTORY_TABLE_RE = re.compile(r"\bpartner_(email|connection)_")
 SUBTABS = {
     "email_history_sends": ("Campaign Emails Sent", "email_page_send_ids"),
     "email_history_clicks": ("Links Clicked", "email_filtered_click_ids"),
@@ -58,31 +66,62 @@ class TestPartnerEmailViews(EmailHistoryCase):
 
     def test_opening_a_contact_reads_no_email_history(self):
         """The web client reads the fields of a form's arch (get_views' fields) when it opens a
-        record: the contact's form must ask for none of the history lists, which its Emails page
-        loads from its own view once shown."""
+        record: of the addon's fields, the contact's form asks only for the consent column. The
+        Emails Sent button asks for its counts once the form is shown, the Emails page loads its
+        lists from their own view once shown."""
         partner_fields = self.env["res.partner"]._fields
-        history_fields = {
-            name
-            for name, field in partner_fields.items()
-            if field.type in ("one2many", "many2many")
-            and field.comodel_name in ("partner.email.send", "partner.email.click", "partner.connection.note")
-        } | {"email_page_totals", "email_selected_send_id"}
+        addon_fields = {name for name, field in partner_fields.items() if field._module == MODULE}
         page_lists = {"email_page_send_ids", "email_filtered_click_ids", "email_page_note_ids"}
-        self.assertTrue(page_lists <= history_fields)
+        self.assertTrue(page_lists | {"email_send_count", "email_page_totals"} <= addon_fields)
         for user in (self.history_user, self.env.ref("base.user_admin")):
             with self.subTest(user=user.login):
                 form_fields = set(self._partner_views(user)["models"]["res.partner"]["fields"])
-                self.assertIn("email_sent_count_label", form_fields, "the smart button stays")
-                self.assertFalse(form_fields & history_fields)
+                self.assertEqual(form_fields & addon_fields, {"email_tracking_opt_out"})
                 lists_fields = set(self._partner_views(user, LISTS_VIEW)["models"]["res.partner"]["fields"])
                 self.assertTrue(page_lists | {"email_page_totals", "email_selected_send_id"} <= lists_fields)
+
+    def test_opening_a_contact_queries_no_email_history(self):
+        """The form's web_read runs the queries of the same form without the addon's fields,
+        none of them on the history's tables."""
+        partner = self.partner.with_user(self.history_user)
+        form_fields = self._partner_views(self.history_user)["models"]["res.partner"]["fields"]
+        spec = {
+            name: {"fields": {"display_name": {}}} if partner._fields[name].relational else {}
+            for name in [*form_fields, "display_name"]
+        }
+        addon_fields = {name for name, field in partner._fields.items() if field._module == MODULE}
+        queries = {}
+        for label, fields_spec in (
+            ("without the addon's fields", {name: spec[name] for name in spec.keys() - addon_fields}),
+            ("with them", spec),
+        ):
+            partner.web_read(fields_spec)  # warms the caches of rules, translations and users
+            self.env.invalidate_all()
+            with self._recorded_queries() as queries[label]:
+                partner.web_read(fields_spec)
+        self.assertTrue(queries["with them"])
+        self.assertEqual(len(queries["with them"]), len(queries["without the addon's fields"]))
+        self.assertFalse([query for query in queries["with them"] if HISTORY_TABLE_RE.search(query)])
+
+    @contextmanager
+    def _recorded_queries(self):
+        queries = []
+        execute = Cursor.execute
+
+        def recording_execute(cursor, query, params=None, log_exceptions=True):
+            queries.append(query.code if isinstance(query, SQL) else query)
+            return execute(cursor, query, params, log_exceptions)
+
+        self.env.flush_all()
+        with patch.object(Cursor, "execute", recording_execute):
+            yield queries
 
     def test_partner_form_hides_page_without_group(self):
         employee = new_test_user(self.env, "history_employee", groups="base.group_user")
         arch = self._partner_form(employee)
         self.assertTrue(arch.xpath("//page[@name='internal_notes']"))
         self.assertFalse(arch.xpath("//page[@name='email_history']"))
-        self.assertFalse(arch.xpath("//field[@name='email_send_count_label']"))
+        self.assertFalse(arch.xpath("//widget[@name='email_history_button']"))
 
     def test_actions_load_all_their_views(self):
         for xmlid, model in ACTIONS.items():

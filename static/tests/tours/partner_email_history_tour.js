@@ -197,7 +197,7 @@ registry.category("web_tour.tours").add("partner_email_history_tour", {
         },
         {
             content: "The smart button counts the failed email apart",
-            trigger: ".oe_stat_button:contains(Emails Sent):contains(1 failed)",
+            trigger: ".oe_stat_button:contains(Emails Sent) .o_stat_value:contains(88):contains(1 failed)",
             run: "click",
         },
         {
