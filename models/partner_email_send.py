@@ -5,11 +5,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, html_sanitize
 
-from ..tools import CLICK, OPEN, block_remote_content, generic_preview, make_token, redact_url
+from ..tools import CLICK, OPEN, ExpiringCache, block_remote_content, generic_preview, make_token, redact_url
 from .email_event_search import event_time_domain
 from .partner_connection_note import CONNECTION_TYPES
 
 TOKEN_KEY_PARAM = "partner_email_history.token_key"
+# The link targets of the emails clicked lately, per process: a link scanner or a person
+# clicking several links of one email reads them once. The targets of an email never change
+# once it is sent; the links of a deleted email keep leading to their targets for a minute.
+RECENT_LINK_TARGETS = ExpiringCache(size=10_000, ttl=60)
 # A person's opens and clicks of each send: the first one is when it was opened.
 _PERSON_EVENTS = SQL(
     """SELECT send_id, opened_at AS event_at FROM partner_email_open WHERE is_machine IS NOT TRUE
@@ -365,7 +369,14 @@ class PartnerEmailSend(models.Model):
     @api.model
     def _get_link_target(self, send_id, index):
         """The target URL of link ``index`` of send ``send_id``, or None; records nothing."""
-        rows = self.env.execute_query(
-            SQL("SELECT link_targets ->> %s FROM partner_email_send WHERE id = %s", index, send_id)
-        )
-        return rows[0][0] if rows else None
+        key = (self.env.cr.dbname, send_id)
+        targets = RECENT_LINK_TARGETS.get(key)
+        if targets is None:
+            rows = self.env.execute_query(
+                SQL("SELECT link_targets FROM partner_email_send WHERE id = %s", send_id)
+            )
+            if not rows:
+                return None
+            targets = tuple(rows[0][0] or ())
+            RECENT_LINK_TARGETS.put(key, targets)
+        return targets[index] if index < len(targets) else None

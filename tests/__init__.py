@@ -26,3 +26,4 @@ from . import test_email_title
 from . import test_email_page_engagement
 from . import test_hit_buffer
 from . import test_hit_transaction
+from . import test_recent_link_targets
