@@ -43,6 +43,7 @@ def record_hits(env, hits):
 
 
 def write_buffered_hits(dbname, hits):
+    """The buffer's writer: a batch of ``dbname`` in a transaction of its own."""
     with Registry(dbname).cursor() as cr:
         record_hits(api.Environment(cr, SUPERUSER_ID, {}), hits)
 
