@@ -12,7 +12,7 @@ OUTCOME_LOST_AFTER = timedelta(minutes=15)
 
 
 class PartnerEmailTrackingSync(models.AbstractModel):
-    """What the tracking routes leave for later, to stay one light insert per hit: the
+    """What the tracking routes leave for later, so that a hit stays a plain insert: the
     clicks of a link scanner's burst, the mailing statistics of Odoo (through its
     own methods, so that its hooks run), and sends whose outcome was not recorded."""
 
