@@ -136,4 +136,5 @@ class EmailHistoryTracking(http.Controller):
 
 
 def _utc_now():
+    # with its microseconds (fields.Datetime.now() drops them): bursts are told within a second
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import hit_arrays
+
 # One statement per batch of clicks (see tools/hit_buffer.py): append them, each showing its
 # link without the link's secrets. Nothing is written for a send or a link that no longer
 # exists, nor when the target is no longer a safe redirect (the route checks it in Python
@@ -13,7 +15,7 @@ _CLICKS_SQL = """
     SELECT send.id, send.partner_id, send.campaign_id, send.link_urls ->> hit.link_index,
            hit.link_index, hit.at, hit.machine_reason IS NOT NULL, hit.machine_reason, TRUE,
            hit.at, hit.at
-      FROM unnest(%(send_ids)s::int4[], %(indexes)s::int4[], %(ats)s::timestamp[],
+      FROM unnest(%(send_ids)s::int4[], %(link_indexes)s::int4[], %(ats)s::timestamp[],
                   %(machine_reasons)s::varchar[])
            WITH ORDINALITY AS hit (send_id, link_index, at, machine_reason, arrival)
       JOIN partner_email_send send ON send.id = hit.send_id
@@ -54,12 +56,4 @@ class PartnerEmailClick(models.Model):
     @api.model
     def _record_clicks(self, hits):
         """Record the clicks ``hits`` (``tools.hit_buffer.Hit``, from verified tokens)."""
-        self.env.cr.execute(
-            SQL(
-                _CLICKS_SQL,
-                send_ids=[hit.send_id for hit in hits],
-                indexes=[hit.index for hit in hits],
-                ats=[hit.at for hit in hits],
-                machine_reasons=[hit.machine_reason for hit in hits],
-            )
-        )
+        self.env.cr.execute(SQL(_CLICKS_SQL, **hit_arrays(hits)))

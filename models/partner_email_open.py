@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import hit_arrays
+
 # One statement per batch of opens (see tools/hit_buffer.py): append them in their order of
 # arrival, nothing else. A hit never updates nor locks a row another hit may write (the
 # send's first open time is derived from the opens), so concurrent writers never wait on
@@ -49,11 +51,4 @@ class PartnerEmailOpen(models.Model):
     @api.model
     def _record_opens(self, hits):
         """Record the opens ``hits`` (``tools.hit_buffer.Hit``, from verified tokens)."""
-        self.env.cr.execute(
-            SQL(
-                _OPENS_SQL,
-                send_ids=[hit.send_id for hit in hits],
-                ats=[hit.at for hit in hits],
-                machine_reasons=[hit.machine_reason for hit in hits],
-            )
-        )
+        self.env.cr.execute(SQL(_OPENS_SQL, **hit_arrays(hits)))

@@ -2,7 +2,7 @@ from .dsn import bounce_excerpt, recipient_statuses
 from .email_preview import PLACEHOLDER, REMOTE_PREFIX, block_remote_content, generic_preview
 from .email_title import title_from_body
 from .expiring_cache import ExpiringCache
-from .hit_buffer import Hit, HitBuffer
+from .hit_buffer import Hit, HitBuffer, hit_arrays
 from .smtp_reply import recipient_failure_text, with_server_reply
 from .tracking_html import CLICK_PATH, OPEN_PATH, add_tracking, remove_tracking
 from .tracking_token import CLICK, OPEN, make_token, parse_token

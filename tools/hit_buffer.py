@@ -21,6 +21,16 @@ _logger = logging.getLogger(__name__)
 Hit = collections.namedtuple("Hit", "kind send_id index machine_reason at")
 
 
+def hit_arrays(hits):
+    """The columns of ``hits``, one list each: the parameters of a batch statement."""
+    return {
+        "send_ids": [hit.send_id for hit in hits],
+        "link_indexes": [hit.index for hit in hits],
+        "ats": [hit.at for hit in hits],
+        "machine_reasons": [hit.machine_reason for hit in hits],
+    }
+
+
 class HitBuffer:
     """Hits per database, written by ``write(dbname, hits)`` every ``interval`` seconds.
 
