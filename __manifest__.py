@@ -1,6 +1,6 @@
 {
     "name": "Partner Email History",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Marketing/Email Marketing",
     "summary": "Per-contact Emails page: campaign sends, opens, link clicks and connection notes",
     "author": "Partner Email History contributors",

@@ -582,6 +582,9 @@ def run_page():
     }
 
 
+# The Emails tab of a contact with a long history costs what a short one's does: its lists
+# read the same latest rows, its summary the same monthly figures (issues 9 and 11).
+TAB_BOUND = 1.5
 PAGE_CONTACTS = {"empty": "no history", "small": "{small} sends", "big": "{big} sends"}
 TAB_STEPS = {
     "button": "Emails Sent button, after the form is shown",
@@ -631,7 +634,7 @@ def format_page(page):
     lines, form_time, form_queries = format_form(page)
     lines += [
         "4b. Once the form is shown: its Emails Sent button; the Emails tab, only when shown",
-        f"{'step':<48}{'empty ms':>9}{'small ms':>9}{'big ms':>10}{'big/empty':>10}"
+        f"{'step':<48}{'empty ms':>9}{'small ms':>9}{'big ms':>10}{'big/empty':>10}{'big/small':>10}"
         f"{'empty q':>8}{'small q':>8}{'big q':>7}{'big ids':>8}{'big KB':>7}",
     ]
     lines.append("-" * len(lines[-1]))
@@ -640,13 +643,15 @@ def format_page(page):
     for row in page["rows"]:
         empty, small, big = row["empty"], row["small"], row["big"]
         time_ratio = big["ms"] / max(empty["ms"], 0.01)
-        worst_time = max(worst_time, time_ratio)
+        bounded_ratio = big["ms"] / max(small["ms"], 0.01)
+        worst_time = max(worst_time, bounded_ratio)
         if big["queries"] > small["queries"] or big.get("timeout"):
             growing.append(row["step"])
         over = ">" if big.get("timeout") else ""
         lines.append(
             f"{TAB_STEPS[row['step']]:<48}{empty['ms']:>9.1f}{small['ms']:>9.1f}"
             f"{over + format(big['ms'], '.1f'):>10}{over + format(time_ratio, '.1f') + 'x':>10}"
+            f"{over + format(bounded_ratio, '.2f') + 'x':>10}"
             f"{empty['queries']:>8}{small['queries']:>8}{over + str(big['queries']):>7}"
             f"{'?' if over else big['ids']:>8}{'?' if over else format(big['kb'], '.0f'):>7}"
         )
@@ -663,7 +668,8 @@ def format_page(page):
         f"'>' = abandoned after {page['timeout_s']:.0f}s."
     )
     lines.append(
-        f"  TARGETS: big <= 2x empty: worst {worst_time:.1f}x {verdict(worst_time <= 2.0)}; "
+        f"  TARGETS: {page['big_sends']:,} emails cost what {page['small_sends']} do (big <= "
+        f"{TAB_BOUND}x small): worst {worst_time:.2f}x {verdict(worst_time <= TAB_BOUND)}; "
         f"query count not growing with history (big <= small): "
         f"{'growing in ' + ', '.join(growing) if growing else 'flat'} {verdict(not growing)}"
     )
@@ -761,7 +767,7 @@ def main():
         f"send on/off={send_ratio:.2f}x on/no-addon={send_ratio_bare:.2f}x extra-query growth "
         f"mails={growth['mails']:+d} recipients={growth['recipients']:+d} | "
         f"form with/without addon time={page_form[0]:.2f}x queries={page_form[1]:.2f}x | "
-        f"tab big/empty time={page_time:.1f}x steps with growing queries={page_growing} | "
+        f"tab big/small time={page_time:.2f}x steps with growing queries={page_growing} | "
         f"{time.time() - started:.0f}s, load average {os.getloadavg()[0]:.1f} after"
     )
 

@@ -1,4 +1,5 @@
 from . import partner_email_send
+from . import partner_email_month
 from . import partner_email_open
 from . import partner_email_click
 from . import partner_connection_note

@@ -27,6 +27,7 @@ _CLICKS_SQL = """
 
 class PartnerEmailClick(models.Model):
     _name = "partner.email.click"
+    _inherit = ["partner.email.event"]
     _description = "Tracked Email Link Click"
     _order = "clicked_at desc, id desc"
     _rec_name = "url"

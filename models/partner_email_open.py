@@ -7,14 +7,14 @@ from ..tools import hit_arrays
 # arrival, nothing else. A hit never updates nor locks a row another hit may write (the
 # send's first open time is derived from the opens), so concurrent writers never wait on
 # nor fail over each other.
-# Nothing is written for a send that no longer exists. A person's open of a mailing email
-# is left for the sync job, which reports it to the mailing's statistics through Odoo's
-# own methods.
+# Nothing is written for a send that no longer exists. Every open is left for the sync job,
+# which reports a person's open of a mailing email to the mailing's statistics through
+# Odoo's own methods, and refreshes the monthly figures of the contact's emails.
 _OPENS_SQL = """
     INSERT INTO partner_email_open (
         send_id, partner_id, opened_at, is_machine, machine_reason, sync_pending)
     SELECT send.id, send.partner_id, hit.at, hit.machine_reason IS NOT NULL, hit.machine_reason,
-           send.mailing_trace_id IS NOT NULL AND hit.machine_reason IS NULL
+           TRUE
       FROM unnest(%(send_ids)s::int4[], %(ats)s::timestamp[], %(machine_reasons)s::varchar[])
            WITH ORDINALITY AS hit (send_id, at, machine_reason, arrival)
       JOIN partner_email_send send ON send.id = hit.send_id
@@ -27,6 +27,7 @@ class PartnerEmailOpen(models.Model):
     email never update a shared row."""
 
     _name = "partner.email.open"
+    _inherit = ["partner.email.event"]
     _description = "Tracked Email Open"
     _order = "opened_at desc, id desc"
     _log_access = False

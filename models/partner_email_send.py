@@ -8,6 +8,7 @@ from odoo.tools import SQL, email_normalize, html_sanitize
 from ..tools import CLICK, OPEN, ExpiringCache, block_remote_content, generic_preview, make_token, redact_url
 from .email_event_search import event_time_domain
 from .partner_connection_note import CONNECTION_TYPES
+from .partner_email_month import stale_months_insert
 
 TOKEN_KEY_PARAM = "partner_email_history.token_key"
 # The link targets of the emails clicked lately, per process: a link scanner or a person
@@ -21,6 +22,8 @@ _PERSON_EVENTS = SQL(
        SELECT send_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE"""
 )
 
+# What the monthly figures of a contact's emails are made of (see partner.email.month).
+_MONTH_FIGURES_FIELDS = frozenset({"partner_id", "company_id", "sent_at", "state"})
 # The columns of a send given at send time, with their SQL types.
 _SEND_COLUMNS = (
     ("mail_mail_id", "int4"),
@@ -155,11 +158,34 @@ class PartnerEmailSend(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_links_not_written(vals_list)
-        return super().create(vals_list)
+        sends = super().create(vals_list)
+        sends._mark_months_stale()
+        return sends
 
     def write(self, vals):
         self._check_links_not_written([vals])
-        return super().write(vals)
+        changes_figures = not _MONTH_FIGURES_FIELDS.isdisjoint(vals)
+        if changes_figures:
+            self._mark_months_stale()
+        result = super().write(vals)
+        if changes_figures:
+            self._mark_months_stale()
+        return result
+
+    def unlink(self):
+        self._mark_months_stale()
+        return super().unlink()
+
+    def _mark_months_stale(self):
+        """Mark the figures of the months of these emails stale (see partner.email.month)."""
+        if not self.ids:
+            return
+        self.flush_recordset(["partner_id", "sent_at"])
+        self.env.cr.execute(
+            stale_months_insert(
+                SQL("SELECT partner_id, sent_at FROM partner_email_send WHERE id IN %s", tuple(self.ids))
+            )
+        )
 
     @api.model
     def _check_links_not_written(self, vals_list):
@@ -314,9 +340,11 @@ class PartnerEmailSend(models.Model):
         ]
         if not rows:
             return
+        # the figures of the months the emails leave and enter are stale, in the same statement
         self.env.cr.execute(
             SQL(
-                """UPDATE partner_email_send send
+                """WITH written AS (
+                   UPDATE partner_email_send send
                       SET state = COALESCE(v.state, send.state),
                           failure_reason = CASE WHEN v.state IS NULL THEN send.failure_reason
                                                 ELSE v.reason END,
@@ -325,10 +353,19 @@ class PartnerEmailSend(models.Model):
                           untracked_reason = COALESCE(v.untracked, send.untracked_reason),
                           write_date = %s
                      FROM (VALUES %s) AS v(id, state, reason, untracked)
-                    WHERE send.id = v.id""",
+                     JOIN partner_email_send before ON before.id = v.id
+                    WHERE send.id = v.id
+                RETURNING send.partner_id, send.sent_at, before.sent_at AS sent_at_before)
+                %s""",
                 SQL("(now() AT TIME ZONE 'UTC')"),
                 SQL("(now() AT TIME ZONE 'UTC')"),
                 SQL(", ").join(rows),
+                stale_months_insert(
+                    SQL(
+                        "SELECT partner_id, sent_at FROM written"
+                        " UNION ALL SELECT partner_id, sent_at_before FROM written"
+                    )
+                ),
             )
         )
         self.browse(outcomes.keys() | untracked.keys()).invalidate_recordset(

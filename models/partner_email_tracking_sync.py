@@ -14,7 +14,8 @@ OUTCOME_LOST_AFTER = timedelta(minutes=15)
 class PartnerEmailTrackingSync(models.AbstractModel):
     """What the tracking routes leave for later, so that a hit stays a plain insert: the
     clicks of a link scanner's burst, the mailing statistics of Odoo (through its
-    own methods, so that its hooks run), and sends whose outcome was not recorded."""
+    own methods, so that its hooks run), sends whose outcome was not recorded, and the
+    monthly figures of the contacts' emails."""
 
     _name = "partner.email.tracking.sync"
     _description = "Email History: Tracking Synchronization"
@@ -27,6 +28,11 @@ class PartnerEmailTrackingSync(models.AbstractModel):
             if self.env["ir.cron"]._commit_progress(done, remaining=remaining) <= 0 or not remaining:
                 break
         self._reconcile_outgoing(batch_size)
+        figures = self.env["partner.email.month"]
+        while done := figures._refresh_stale_months(batch_size):
+            remaining = figures._count_stale_months()
+            if self.env["ir.cron"]._commit_progress(done, remaining=remaining) <= 0 or not remaining:
+                break
 
     @api.model
     def _count_pending(self):
@@ -44,7 +50,7 @@ class PartnerEmailTrackingSync(models.AbstractModel):
         self._mark_scanner_bursts(batch_size)
         opens = self.env.execute_query(
             SQL(
-                """SELECT event.id, send.mailing_trace_id
+                """SELECT event.id, event.send_id, send.mailing_trace_id, event.is_machine
                      FROM partner_email_open event
                      JOIN partner_email_send send ON send.id = event.send_id
                     WHERE event.sync_pending
@@ -54,7 +60,7 @@ class PartnerEmailTrackingSync(models.AbstractModel):
         )
         clicks = self.env.execute_query(
             SQL(
-                """SELECT event.id, send.mailing_trace_id, event.is_machine,
+                """SELECT event.id, event.send_id, send.mailing_trace_id, event.is_machine,
                           send.link_tracker_codes ->> event.link_index
                      FROM partner_email_click event
                      JOIN partner_email_send send ON send.id = event.send_id
@@ -67,10 +73,10 @@ class PartnerEmailTrackingSync(models.AbstractModel):
         )
         if "mailing.trace" in self.env:
             self._report_to_mailings(
-                [trace_id for _id, trace_id in opens if trace_id],
+                [trace_id for _id, _send_id, trace_id, is_machine in opens if trace_id and not is_machine],
                 [
                     (trace_id, code)
-                    for _id, trace_id, is_machine, code in clicks
+                    for _id, _send_id, trace_id, is_machine, code in clicks
                     if trace_id and not is_machine
                 ],
             )
@@ -83,6 +89,7 @@ class PartnerEmailTrackingSync(models.AbstractModel):
                         tuple(event[0] for event in events),
                     )
                 )
+        self.env["partner.email.send"].browse({event[1] for event in opens + clicks})._mark_months_stale()
         return len(opens) + len(clicks)
 
     @api.model

@@ -24,6 +24,7 @@ from . import test_template_tracking
 from . import test_ui_fr
 from . import test_email_title
 from . import test_email_page_engagement
+from . import test_month_figures
 from . import test_hit_buffer
 from . import test_hit_transaction
 from . import test_recent_link_targets

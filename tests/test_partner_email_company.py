@@ -88,6 +88,17 @@ class TestSendingCompany(TransactionCase):
         )
         self.assertEqual(dict(groups), {self.company_b: 1, self.env["res.company"]: 1})
 
+    def test_summary_counts_the_readers_companies(self):
+        figures = self.env["partner.email.month"]
+        for refreshed in (False, True):
+            self.assertEqual(self.contact.email_history_summary()["sent"], 3)
+            for user in (self.user_a, self.user_b):
+                with self.subTest(refreshed=refreshed, user=user.login):
+                    summary = self.contact.with_user(user).email_history_summary()
+                    self.assertEqual(summary["sent"], 2, "its own company's email and the one without")
+            while figures._refresh_stale_months():
+                pass
+
     def test_user_of_both_companies_reads_both(self):
         user = new_test_user(
             self.env,

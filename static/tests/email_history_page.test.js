@@ -236,8 +236,6 @@ function mockSummary() {
         clicked_rate: 18,
         last_opened_at: "2025-03-02 10:00:00",
         last_clicked_at: false,
-        is_sampled: false,
-        sample_size: 5000,
         months: [{ month: "2025-03-01", sent: 12, opened: 6, clicked: 2 }],
     }));
 }
