@@ -54,6 +54,8 @@ WORKERS = 2
 TARGETS = [
     ("our_pixel", "our open pixel", "SELECT count(*) FROM partner_email_open", 200),
     ("our_click", "our click redirect", "SELECT count(*) FROM partner_email_click", 302),
+    # a link whose target carries a secret: not in the link, read from the database
+    ("our_click_stored", "our click, stored target", "SELECT count(*) FROM partner_email_click", 302),
     (
         "odoo_pixel",
         "Odoo mass_mailing pixel",

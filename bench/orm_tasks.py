@@ -36,6 +36,7 @@ SEND_RECIPIENTS = int(os.environ.get("BENCH_SEND_RECIPIENTS", "1000"))
 SEND_LINKS = 20
 PAGE_SENDS = int(os.environ.get("BENCH_PAGE_SENDS", "100000"))
 PAGE_CLICKS_PER_SEND = 5
+SECRET_LINK = "https://example.com/account?access_token=bench-secret"
 # no history; a few pages of each list (to tell "has rows" from "grows with history"); the big one
 PAGE_PARTNERS = ("empty", "small", "big")
 SMALL_SENDS = 200
@@ -121,11 +122,20 @@ def create_mailing_sends(env, count, first_mail_id, label):
     env.flush_all()
     sends._store_links(
         {
-            send.id: [f"https://example.com/offer/{send.partner_id.id}", "https://example.com/"]
+            # the second link carries a secret: it stays out of the link, read when clicked
+            send.id: [f"https://example.com/offer/{send.partner_id.id}", SECRET_LINK]
             for send in sends
         }
     )
     return sends, mailing
+
+
+def click_path(send, index):
+    """The path of link ``index`` of ``send`` as its email carries it."""
+    from odoo.addons.partner_email_history.tools import click_link  # noqa: PLC0415 - once the addons path is set
+
+    target = send._get_link_target(send.id, index)
+    return click_link("", send._get_token_secret(), send.id, index, target)
 
 
 def task_load_setup(env, out_dir):
@@ -150,7 +160,8 @@ def task_load_setup(env, out_dir):
     )
     paths = {
         "our_pixel": [f"/email_history/o/{send._get_open_token()}.gif" for send in sends],
-        "our_click": [f"/email_history/c/{send._get_click_token(0)}" for send in sends],
+        "our_click": [click_path(send, 0) for send in sends],
+        "our_click_stored": [click_path(send, 1) for send in sends],
     }
     MailMail = env["mail.mail"]
     paths["odoo_pixel"] = [
@@ -182,7 +193,7 @@ def task_fresh_setup(env, out_dir, count, hits_per_send):
     for send in sends:
         pair = [
             f"/email_history/o/{send._get_open_token()}.gif",
-            f"/email_history/c/{send._get_click_token(0)}",
+            click_path(send, 0),
         ]
         lines += pair * hits_per_send
     write_lines(os.path.join(out_dir, "fresh.txt"), lines)

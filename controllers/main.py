@@ -11,7 +11,17 @@ from odoo import SUPERUSER_ID, api, http, modules
 from odoo.http import Response, request
 from odoo.modules.registry import Registry
 
-from ..tools import CLICK, CLICK_HIT, OPEN, OPEN_HIT, Hit, HitBuffer, is_redirect_target, parse_token
+from ..tools import (
+    CLICK,
+    CLICK_HIT,
+    OPEN,
+    OPEN_HIT,
+    Hit,
+    HitBuffer,
+    is_redirect_target,
+    is_signed_target,
+    parse_token,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -95,10 +105,12 @@ class EmailHistoryTracking(http.Controller):
         )
 
     @http.route(["/email_history/c/", "/email_history/c/<path:token>"], **TRACKING_ROUTE)
-    def email_history_click(self, token="", **kwargs):
-        """Redirect to the target stored for the link of a valid token, else a plain 404."""
-        found = parse_token(request.env["partner.email.send"]._get_token_secret(), CLICK, token)
-        url = found and self._link_target(*found)
+    def email_history_click(self, token="", u=None, s=None, **kwargs):
+        """Redirect to the target of the link of a valid token, else a plain 404: the target
+        signed in the link (``u``, its signature ``s``), else the one stored at send time."""
+        secret = request.env["partner.email.send"]._get_token_secret()
+        found = parse_token(secret, CLICK, token)
+        url = found and (u if is_signed_target(secret, *found, u, s) else self._link_target(*found))
         if not is_redirect_target(url):
             if url:
                 _logger.warning("Email history: refused to redirect link %s of send %s", found[1], found[0])

@@ -10,11 +10,10 @@ from odoo import models
 from odoo.tools import SQL
 
 from ..tools import (
-    CLICK,
-    CLICK_PATH,
     OPEN,
     OPEN_PATH,
     add_tracking,
+    click_link,
     make_token,
     recipient_failure_text,
     remove_tracking,
@@ -257,9 +256,7 @@ class MailMail(models.Model):
             body, urls = add_tracking(
                 values["body"],
                 f"{base_url}{OPEN_PATH}{make_token(secret, OPEN, send_id)}.gif",
-                lambda index, send_id=send_id: (
-                    f"{base_url}{CLICK_PATH}{make_token(secret, CLICK, send_id, index)}"
-                ),
+                lambda index, url, send_id=send_id: click_link(base_url, secret, send_id, index, url),
                 unwrap=unwrap if tracker_codes else None,
                 drop_images=drop_images,
             )

@@ -8,7 +8,7 @@ PIXEL = "https://odoo.example.com/email_history/o/PIXEL.gif"
 CLICK_PREFIX = "https://odoo.example.com/email_history/c/"
 
 
-def click_url(index):
+def click_url(index, url=None):
     return f"https://odoo.example.com/email_history/c/CLICK{index}"
 
 

@@ -1,6 +1,7 @@
 from odoo.tests import BaseCase
 
-from ..tools import CLICK, OPEN, make_token, parse_token
+from ..tools import CLICK, OPEN, is_signed_target, make_token, parse_token
+from ..tools.tracking_token import sign_target
 
 SECRET = "a-database-secret"
 
@@ -41,3 +42,25 @@ class TestTrackingToken(BaseCase):
         self.assertIsNone(parse_token(SECRET, OPEN, click_token), "a click token is no open token")
         other_index = click_token.replace("-1", "-2", 1)
         self.assertIsNone(parse_token(SECRET, CLICK, other_index), "the link index is signed")
+
+    def test_signed_target(self):
+        url = "https://shop.example.com/new?a=1"
+        signature = sign_target(SECRET, 42, 1, url)
+        self.assertTrue(is_signed_target(SECRET, 42, 1, url, signature))
+        for label, args in {
+            "other target": (SECRET, 42, 1, url + "&b=2", signature),
+            "other link": (SECRET, 42, 2, url, signature),
+            "other email": (SECRET, 43, 1, url, signature),
+            "other secret": ("another-secret", 42, 1, url, signature),
+            "no target": (SECRET, 42, 1, None, signature),
+            "no signature": (SECRET, 42, 1, url, None),
+            "non-ascii signature": (SECRET, 42, 1, url, "é" + signature[1:]),
+            "a click token as signature": (SECRET, 42, 1, url, make_token(SECRET, CLICK, 42, 1)[-22:]),
+        }.items():
+            with self.subTest(label):
+                self.assertFalse(is_signed_target(*args))
+
+    def test_tokens_keep_their_signature(self):
+        # links already in inboxes: the signed message of a token never changes
+        self.assertEqual(make_token("k", OPEN, 42), "16LNRfEbCXdsjbpqOCT9IEbg")
+        self.assertEqual(make_token("k", CLICK, 42, 3), "16-3hhUeA2QlzHV098XFjMUd6Q")

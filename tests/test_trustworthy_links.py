@@ -8,7 +8,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.partner_email_send import RECENT_LINK_TARGETS, TOKEN_KEY_PARAM
-from ..tools import OPEN, make_token, parse_token
+from ..tools import CLICK, OPEN, click_link, make_token, parse_token
 from .customer_common import CustomerMixin, PersonBrowserMixin
 from .email_history_common import USER_GROUP
 
@@ -59,6 +59,51 @@ class TestTrustworthyLinks(CustomerMixin, PersonBrowserMixin, HttpCase):
         self.assertNotIn(
             "link_targets", self.env["partner.email.send"]._fields, "no field exposes the targets"
         )
+
+    def _link(self, index, target=None, secret=None):
+        """The link of ``index`` as sent, or with another ``target``, signed with ``secret``."""
+        key = secret or self.send._get_token_secret()
+        link = click_link(
+            "", key, self.send.id, index, target or self.send.sudo()._get_link_target(self.send.id, index)
+        )
+        return (
+            link
+            if secret is None
+            else link.replace(make_token(key, CLICK, self.send.id, index), self.send._get_click_token(index))
+        )
+
+    def test_link_carries_its_target_unless_secret(self):
+        self.assertNotIn("?", self._link(0), "a target with an access token stays out of the link")
+        link = self._link(1)
+        self.assertIn("?u=", link)
+        with patch.object(
+            type(self.env["partner.email.send"]), "_get_link_target", side_effect=AssertionError
+        ):
+            response = self.url_open(link, allow_redirects=False)
+        self.assertEqual(
+            response.headers.get("Location"), SHOP_URL, "redirected without reading the database"
+        )
+        self.assertEqual(self._events(), (0, 1))
+
+    def test_link_target_changed_in_the_link_is_ignored(self):
+        tampered = self._link(1).replace("shop.example.com", "evil.example.com")
+        self.assertIn("evil.example.com", tampered)
+        response = self.url_open(tampered, allow_redirects=False)
+        self.assertEqual(response.headers.get("Location"), SHOP_URL, "the stored target, not the link's")
+        other_key = self._link(1, target="https://evil.example.com/", secret="a key of another database")
+        self.assertEqual(self.url_open(other_key, allow_redirects=False).headers.get("Location"), SHOP_URL)
+
+    def test_signed_unsafe_target_is_refused(self):
+        for target in (
+            "javascript:alert(1)",
+            "//evil.example.com",
+            "https://shop.example.com/\r\nSet-Cookie: a=b",
+        ):
+            with self.subTest(target):
+                self.assertEqual(
+                    self.url_open(self._link(1, target=target), allow_redirects=False).status_code, 404
+                )
+        self.assertEqual(self._events(), (0, 0))
 
     def test_links_cannot_be_written(self):
         for send in (self.send, self.send.sudo()):

@@ -8,8 +8,9 @@ the source wrote it (entities, quoting, whitespace, conditional comments for Out
 import html
 import re
 from collections.abc import Callable, Collection
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from .tracking_token import CLICK, make_token, sign_target
 from .url_safety import has_secret, is_redirect_target
 
 OPEN_PATH = "/email_history/o/"
@@ -21,6 +22,8 @@ _ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 _LINK_TAG_RE = re.compile(rf"<(?:a|area)\b{_ATTRIBUTES}>", re.IGNORECASE)
 _IMG_TAG_RE = re.compile(rf"<img\b{_ATTRIBUTES}>", re.IGNORECASE)
 _BODY_END_RE = re.compile(r"</body\s*>", re.IGNORECASE)
+# A target longer than this stays out of its link: the link stays a reasonable length.
+MAX_TARGET_IN_LINK = 1000
 
 
 def _attribute_re(name):
@@ -39,16 +42,28 @@ _ODOO_OWN_PATH_RE = re.compile(
 )
 
 
+def click_link(base_url, secret, send_id, index, target):
+    """The tracked link of ``target``, link ``index`` of send ``send_id``: its token and,
+    signed apart, the target itself, so that the click route answers without reading the
+    database. A target carrying a secret stays out (out of the server's request log too),
+    as does a very long one: their click reads the stored target."""
+    link = f"{base_url}{CLICK_PATH}{make_token(secret, CLICK, send_id, index)}"
+    if has_secret(target) or len(target) > MAX_TARGET_IN_LINK:
+        return link
+    return f"{link}?{urlencode({'u': target, 's': sign_target(secret, send_id, index, target)})}"
+
+
 def add_tracking(
     body: str,
     pixel_url: str,
-    click_url: Callable[[int], str],
+    click_url: Callable[[int, str], str],
     unwrap: Callable[[str], str | None] | None = None,
     drop_images: Collection[str] = (),
 ) -> tuple[str, list[str]]:
     """Return ``(body, urls)``: ``body`` with one open pixel at the end of its ``<body>``
-    and every trackable ``http(s)`` link replaced by ``click_url(index)``, where ``index``
-    is the position of the link's original URL in ``urls`` (one entry per distinct URL).
+    and every trackable ``http(s)`` link replaced by ``click_url(index, url)``, where
+    ``index`` is the position of the link's original ``url`` in ``urls`` (one entry per
+    distinct URL).
 
     Links left alone: non-http(s) schemes (mailto:, tel:, ...), relative links and
     #anchors, URLs with control characters, links already rewritten to a click route, and
@@ -72,7 +87,7 @@ def add_tracking(
         if url not in indexes:
             indexes[url] = len(urls)
             urls.append(url)
-        return click_url(indexes[url])
+        return click_url(indexes[url], url)
 
     body = _drop_images(_rewrite_links(body, track), drop_images)
     pixel = (

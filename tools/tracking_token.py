@@ -1,7 +1,8 @@
 """Signed tracking tokens: a compact id part followed by a 128-bit HMAC-SHA256 signature.
 
 No token is stored: a token is valid when its signature, keyed by the database secret,
-matches its id part. Pure functions (the caller passes the secret).
+matches its id part. A link's target may travel with its token, signed apart, so that the
+click needs no database. Pure functions (the caller passes the secret).
 """
 
 import base64
@@ -11,6 +12,7 @@ import re
 
 OPEN = "o"
 CLICK = "c"
+TARGET = "u"
 SIGNATURE_LENGTH = 22  # base64url characters of a 16-byte (128-bit) signature
 MAX_TOKEN_LENGTH = 64
 # canonical base36 ids (no leading zero), so that one send has exactly one token
@@ -46,8 +48,23 @@ def parse_token(secret, kind, token):
     return send_id, index
 
 
-def _signature(secret, kind, send_id, index):
-    message = f"partner_email_history:{kind}:{send_id}:{index}".encode()
+def sign_target(secret, send_id, index, url):
+    """Signature of ``url`` as the target of link ``index`` of send ``send_id``."""
+    return _signature(secret, TARGET, send_id, index, url)
+
+
+def is_signed_target(secret, send_id, index, url, signature):
+    """Whether ``signature`` signs ``url`` as the target of link ``index`` of ``send_id``."""
+    return (
+        isinstance(url, str)
+        and isinstance(signature, str)
+        and signature.isascii()
+        and hmac.compare_digest(signature, sign_target(secret, send_id, index, url))
+    )
+
+
+def _signature(secret, *parts):
+    message = ":".join(("partner_email_history", *map(str, parts))).encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()[:16]
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
