@@ -345,6 +345,12 @@ def route_table(stats, title):
         f"{verdict(worst >= 1.0)}; lost 0: {lost} {verdict(lost == 0)}; "
         f"retries 0: {retries} {verdict(retries == 0)}"
     )
+    stored = [ratio for (target, _mode, _conns), ratio in ratios.items() if target == "our_click_stored"]
+    if stored:
+        lines.append(
+            f"  not a target: the click of a link whose target stays stored (it carries a secret), "
+            f"worst {min(stored):.2f}x floor (it reads the target: a fifth round trip)"
+        )
     return lines, {"worst": worst, "lost": lost, "retries": retries, "ratios": ratios}
 
 

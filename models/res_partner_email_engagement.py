@@ -44,26 +44,32 @@ class ResPartner(models.Model):
 
     @api.depends("email_send_ids.open_ids", "email_click_ids")
     def _compute_email_last_events(self):
-        opened = self._email_last_event_times(_PERSON_OPENS)
-        clicked = self._email_last_event_times(_PERSON_CLICKS)
+        last_events = self._email_last_event_times()
         for partner in self:
-            partner.email_last_opened_at = opened.get(partner._origin.id, False)
-            partner.email_last_clicked_at = clicked.get(partner._origin.id, False)
+            opened_at, clicked_at = last_events.get(partner._origin.id, (False, False))
+            partner.email_last_opened_at = opened_at or False
+            partner.email_last_clicked_at = clicked_at or False
 
-    def _email_last_event_times(self, events):
-        """``{partner id: time of its last event}`` among ``events`` (partner_id, event_at)."""
+    def _email_last_event_times(self):
+        """``{partner id: (last open, last click)}`` of a person, a click being an open too:
+        one index lookup per contact and kind, however long its history."""
         if not self._origin.ids:
             return {}
         self._flush_email_events()
         rows = self.env.execute_query(
             SQL(
-                """SELECT partner_id, max(event_at) FROM (%s) events
-                    WHERE partner_id IN %s GROUP BY partner_id""",
-                events,
-                tuple(self._origin.ids),
+                """SELECT partner.id, GREATEST(opened.at, clicked.at), clicked.at
+                     FROM unnest(%s::int4[]) AS partner(id)
+                     LEFT JOIN LATERAL (
+                          SELECT max(opened_at) AS at FROM partner_email_open
+                           WHERE partner_id = partner.id AND is_machine IS NOT TRUE) opened ON TRUE
+                     LEFT JOIN LATERAL (
+                          SELECT max(clicked_at) AS at FROM partner_email_click
+                           WHERE partner_id = partner.id AND is_machine IS NOT TRUE) clicked ON TRUE""",
+                list(self._origin.ids),
             )
         )
-        return dict(rows)
+        return {partner_id: (opened_at, clicked_at) for partner_id, opened_at, clicked_at in rows}
 
     def _search_email_last_opened_at(self, operator, value):
         return self._search_email_last_event(_PERSON_OPENS, operator, value)

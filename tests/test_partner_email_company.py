@@ -1,7 +1,8 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..tools import CLICK, Hit
 from .email_history_common import USER_GROUP
 
 HISTORY_MODELS = (
@@ -87,6 +88,15 @@ class TestSendingCompany(TransactionCase):
             ._read_group([("partner_id", "=", self.contact.id)], ["company_id"], ["__count"])
         )
         self.assertEqual(dict(groups), {self.company_b: 1, self.env["res.company"]: 1})
+
+    def test_click_of_a_tracking_hit_keeps_its_company(self):
+        send = self.history_b["partner.email.send"]
+        send._store_links({send.id: ["https://www.example.com/b"]})
+        self.env["partner.email.click"]._record_clicks([Hit(CLICK, send.id, 0, None, fields.Datetime.now())])
+        click = send.click_ids.filtered(lambda c: c.url == "https://www.example.com/b")
+        self.assertEqual(click.company_id, self.company_b)
+        self.assertFalse(click.with_user(self.user_a).search([("id", "=", click.id)]))
+        self.assertEqual(click.with_user(self.user_b).search([("id", "=", click.id)]), click)
 
     def test_summary_counts_the_readers_companies(self):
         figures = self.env["partner.email.month"]

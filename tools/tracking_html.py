@@ -5,10 +5,11 @@ tracked links change and one pixel is added, so everything else reaches the cust
 the source wrote it (entities, quoting, whitespace, conditional comments for Outlook).
 """
 
+import functools
 import html
 import re
 from collections.abc import Callable, Collection
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from .tracking_token import CLICK, make_token, sign_target
 from .url_safety import has_secret, is_redirect_target
@@ -48,9 +49,19 @@ def click_link(base_url, secret, send_id, index, target):
     database. A target carrying a secret stays out (out of the server's request log too),
     as does a very long one: their click reads the stored target."""
     link = f"{base_url}{CLICK_PATH}{make_token(secret, CLICK, send_id, index)}"
-    if has_secret(target) or len(target) > MAX_TARGET_IN_LINK:
+    quoted_target = _quoted_target(target)
+    if quoted_target is None:
         return link
-    return f"{link}?{urlencode({'u': target, 's': sign_target(secret, send_id, index, target)})}"
+    return f"{link}?u={quoted_target}&s={sign_target(secret, send_id, index, target)}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _quoted_target(target):
+    """``target`` as the value of the link's ``u`` parameter, or None when it stays out of
+    the link; cached, as an email to many contacts has the same links for each."""
+    if has_secret(target) or len(target) > MAX_TARGET_IN_LINK:
+        return None
+    return quote(target, safe=":/")
 
 
 def add_tracking(
