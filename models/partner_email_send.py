@@ -22,8 +22,10 @@ _PERSON_EVENTS = SQL(
        SELECT send_id, clicked_at FROM partner_email_click WHERE is_machine IS NOT TRUE"""
 )
 
-# What the monthly figures of a contact's emails are made of (see partner.email.month).
+# What the monthly figures of a contact's emails are made of (see partner.email.month), and
+# what moves an email to another contact-month (whose figures it then leaves).
 _MONTH_FIGURES_FIELDS = frozenset({"partner_id", "company_id", "sent_at", "state"})
+_CONTACT_MONTH_FIELDS = frozenset({"partner_id", "sent_at"})
 # The columns of a send given at send time, with their SQL types.
 _SEND_COLUMNS = (
     ("mail_mail_id", "int4"),
@@ -164,11 +166,10 @@ class PartnerEmailSend(models.Model):
 
     def write(self, vals):
         self._check_links_not_written([vals])
-        changes_figures = not _MONTH_FIGURES_FIELDS.isdisjoint(vals)
-        if changes_figures:
+        if not _CONTACT_MONTH_FIELDS.isdisjoint(vals):
             self._mark_months_stale()
         result = super().write(vals)
-        if changes_figures:
+        if not _MONTH_FIGURES_FIELDS.isdisjoint(vals):
             self._mark_months_stale()
         return result
 

@@ -23,14 +23,17 @@ class PartnerEmailTrackingSync(models.AbstractModel):
     @api.model
     def _cron_sync(self, batch_size=1000):
         """Scheduled every minute: catch up in batches, committing after each one."""
-        while done := self._sync_batch(batch_size):
-            remaining = self._count_pending()
-            if self.env["ir.cron"]._commit_progress(done, remaining=remaining) <= 0 or not remaining:
-                break
+        self._in_batches(lambda: self._sync_batch(batch_size), self._count_pending)
         self._reconcile_outgoing(batch_size)
         figures = self.env["partner.email.month"]
-        while done := figures._refresh_stale_months(batch_size):
-            remaining = figures._count_stale_months()
+        self._in_batches(lambda: figures._refresh_stale_months(batch_size), figures._count_stale_months)
+
+    @api.model
+    def _in_batches(self, do_batch, count_remaining):
+        """Run ``do_batch`` (returning how many items it handled) until it handles none,
+        nothing remains or the cron's time is up, committing each batch as progress."""
+        while done := do_batch():
+            remaining = count_remaining()
             if self.env["ir.cron"]._commit_progress(done, remaining=remaining) <= 0 or not remaining:
                 break
 

@@ -190,6 +190,11 @@ class ResPartner(models.Model):
             return [("partner_id", "child_of", self._origin.id)]
         return [("partner_id", "=", self._origin.id)]
 
+    def _email_page_partners(self):
+        """The contacts of ``_email_page_partner_domain``, as records."""
+        self.ensure_one()
+        return self.search([("id", "child_of", self._origin.id)]) if self.is_company else self._origin
+
     def _email_page_send_domain(self):
         return [("campaign_id", "!=", False)] if self.email_page_campaigns_only else []
 

@@ -90,7 +90,7 @@ class ResPartner(models.Model):
         self.check_access("read")
         month_start = fields.Datetime.now().date().replace(day=1)
         months = [month_start - relativedelta(months=back) for back in range(SUMMARY_MONTHS - 1, -1, -1)]
-        partners = self.search([("id", "child_of", self.id)]) if self.is_company else self
+        partners = self._email_page_partners()
         by_month = defaultdict(lambda: [0] * 5)
         last_opened = last_clicked = None
         for month, *counts, opened_at, clicked_at in self.env["partner.email.month"]._read_figures(
@@ -132,7 +132,7 @@ class ResPartner(models.Model):
         is shown. Bounded: only events newer than the cursor and the latest emails are read."""
         self.ensure_one()
         self.check_access("read")
-        partner_ids = tuple((self.search([("id", "child_of", self.id)]) if self.is_company else self).ids)
+        partner_ids = tuple(self._email_page_partners().ids)
         self.env["partner.email.send"].flush_model()
         self._flush_email_events()
         [(open_id, click_id, send_id, written)] = self.env.execute_query(
