@@ -302,12 +302,16 @@ class PartnerEmailSend(models.Model):
         tracker code each link replaced (``{send id: [code or None, ...]}``). Users read the
         links without their secrets (``link_urls``); the targets are kept for the redirect."""
         codes_by_send = codes_by_send or {}
+        # an email to many contacts has the same links for each: their JSON is built once
+        links_json = {}
+        for targets in targets_by_send.values():
+            if (key := tuple(targets)) not in links_json:
+                links_json[key] = (json.dumps(targets), json.dumps([redact_url(url) for url in targets]))
         rows = [
             SQL(
                 "(%s, %s::jsonb, %s::jsonb, %s::jsonb)",
                 send_id,
-                json.dumps(targets),
-                json.dumps([redact_url(url) for url in targets]),
+                *links_json[tuple(targets)],
                 json.dumps(codes_by_send[send_id]) if send_id in codes_by_send else None,
             )
             for send_id, targets in targets_by_send.items()

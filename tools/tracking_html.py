@@ -149,7 +149,10 @@ def _drop_images(body, sources):
     return _IMG_TAG_RE.sub(keep_or_drop, body)
 
 
+@functools.lru_cache(maxsize=1024)
 def _trackable_url(href, own_netloc):
+    """``href`` when it is a link to track, else None; cached, as an email to many contacts
+    has the same links for each."""
     if not is_redirect_target(href):
         return None
     parts = urlsplit(href)

@@ -6,7 +6,6 @@ click needs no database. Pure functions (the caller passes the secret).
 """
 
 import base64
-import hashlib
 import hmac
 import re
 
@@ -65,7 +64,7 @@ def is_signed_target(secret, send_id, index, url, signature):
 
 def _signature(secret, *parts):
     message = ":".join(("partner_email_history", *map(str, parts))).encode()
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()[:16]
+    digest = hmac.digest(secret.encode(), message, "sha256")[:16]
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 

@@ -1,5 +1,6 @@
 """What a tracked link may redirect to, and what of it a user may read (pure)."""
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -22,9 +23,11 @@ def has_secret(url):
     return any(is_secret_param(name) for name, _value in _query_items(url))
 
 
+@functools.lru_cache(maxsize=1024)
 def redact_url(url):
     """``url`` without the query parameters that may grant access (and without fragment
-    parameters of the same kind): what a user may read of a link."""
+    parameters of the same kind): what a user may read of a link. Cached: the links of an
+    email to many contacts are the same for each."""
     parts = urlsplit(url)
     query = [(name, value) for name, value in _query_items(url) if not is_secret_param(name)]
     fragment = parts.fragment
