@@ -35,14 +35,14 @@ PREFIX = os.environ.get("BENCH_DB_PREFIX", "peh_bench")
 HTTP_PORT = int(os.environ.get("BENCH_HTTP_PORT", "18069"))
 GEVENT_PORT = int(os.environ.get("BENCH_GEVENT_PORT", "18072"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "12"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "8,16").split(",")]
 DURABLE = os.environ.get("BENCH_DURABLE", "1") != "0"
 FRESH_SENDS = int(os.environ.get("BENCH_FRESH_SENDS", "1000"))
 FRESH_CONNECTIONS = int(os.environ.get("BENCH_FRESH_CONNECTIONS", "50"))
 FRESH_HITS = int(os.environ.get("BENCH_FRESH_HITS", "2"))  # open+click pairs per send and thread
-SEND_ROUNDS = int(os.environ.get("BENCH_SEND_ROUNDS", "2"))
+SEND_ROUNDS = int(os.environ.get("BENCH_SEND_ROUNDS", "3"))
 PAGE_ROUNDS = int(os.environ.get("BENCH_PAGE_ROUNDS", "3"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
 DB_BASE = f"{PREFIX}_base"  # Odoo with mass_mailing, without the addon
