@@ -330,7 +330,7 @@ def route_table(stats, title):
                 ratio = rps / floor_rps
                 ratios[(target, mode, conns)] = ratio
                 # the same round's floor ran at most one round's length before or after this run
-                medians[(target, mode, conns)] = statistics.median(
+                median = medians[(target, mode, conns)] = statistics.median(
                     own["rps"] / same_round["rps"]
                     for own, same_round in zip(stat["rounds"], floor_rounds, strict=True)
                 )
@@ -341,7 +341,7 @@ def route_table(stats, title):
                 late = "-" if target in FIRST_HIT_ONLY or floor else str(stat["late"])
                 lines.append(
                     f"{label:<26}{tokens:>7}{conns:>6}{rps:>11.0f}{spread:>7.0f}%{ratio:>7.2f}x"
-                    f"{rps / bare_rps:>6.2f}x{medians[(target, mode, conns)]:>6.2f}x"
+                    f"{rps / bare_rps:>6.2f}x{median:>6.2f}x"
                     f"{best_round['lat_p99_us'] / 1000:>8.1f}"
                     f"{stat['ok']:>9}{events:>10}{lost:>6}{late:>6}{stat['retries']:>8}{stat['bad']:>5}"
                 )
@@ -371,13 +371,13 @@ ROUTE_NOTES = [
     "  x floor: vs a plain public route at the same connections (the target's reference); x bare: vs an",
     "  auth='none' route without session, as light as Odoo serves; best = the round with the most req/s",
     "  (its p99 shown); med x = the median, over the rounds, of the row's req/s over the floor's in the",
-    "  same round (where a row usually sits; the targets read the best rounds); spread =",
-    "  (best-worst)/best; ok resp = 200 (pixels, floors), 302 (our click),",
-    "  301 (Odoo /r/); lost = ok responses without a recorded event; late = events of requests in flight",
-    "  at wrk's cut-off; every request has a mail client's User-Agent (classified as a person's);",
-    "  our sends belong to a mailing (a person's hit is left to the sync job); Odoo's pixel records only a",
-    "  trace's first open, so its loss is n/a; retries = serialization-failure retries in the server log;",
-    "  bad = other statuses, socket errors, timeouts.",
+    "  same round (where a row usually sits; the targets read the best rounds); spread = (best-worst)/best;",
+    "  ok resp = 200 (pixels, floors), 302 (our click), 301 (Odoo /r/); lost = ok responses without a",
+    "  recorded event; late = events of requests in flight at wrk's cut-off; every request has a mail",
+    "  client's User-Agent (classified as a person's); our sends belong to a mailing (a person's hit is",
+    "  left to the sync job); Odoo's pixel records only a trace's first open, so its loss is n/a;",
+    "  retries = serialization-failure retries in the server log; bad = other statuses, socket errors,",
+    "  timeouts.",
 ]
 
 
