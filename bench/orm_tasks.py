@@ -739,6 +739,9 @@ def task_page(env):
             env.cr.execute(
                 SQL("UPDATE %s SET sync_pending = FALSE WHERE sync_pending", SQL.identifier(table))
             )
+        # a durable commit: VACUUM marks a page all-visible only once the commit of its rows
+        # is flushed, which the private cluster's asynchronous commits leave for later
+        env.cr.execute("SET LOCAL synchronous_commit = on")
         env.cr.commit()
         # what autovacuum does in production after such inserts: statistics and visibility map
         subprocess.run(
