@@ -3,12 +3,13 @@ from unittest.mock import patch
 
 import psycopg2
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.partner_email_send import RECENT_LINK_TARGETS, TOKEN_KEY_PARAM
-from ..tools import CLICK, OPEN, click_link, make_token, parse_token
+from ..tools import CLICK, OPEN, Hit, click_link, make_token, parse_token
 from .customer_common import CustomerMixin, PersonBrowserMixin
 from .email_history_common import USER_GROUP
 
@@ -154,6 +155,27 @@ class TestTrustworthyLinks(CustomerMixin, PersonBrowserMixin, HttpCase):
                 self.assertEqual(response.status_code, 404)
                 self.assertNotIn("Location", response.headers)
         self.assertEqual(self._events(), (0, 0), "a refused link records nothing")
+
+    def test_writer_skips_a_target_made_unsafe_after_the_hit(self):
+        """The route checked the target; the batch written up to 100 ms later checks it again,
+        as stored then, and leaves out a click whose target is no longer a safe redirect."""
+        clicks = self.env["partner.email.click"]
+        for url, recorded in (
+            ("HTTPS://Shop.Example.com/new", True),
+            ("http://shop.example.com", True),
+            ("javascript:alert(1)", False),
+            ("//evil.example.com/", False),
+            ("https:///no-host", False),
+            ("http://?no-host", False),
+            ("https://", False),
+            ("ftp://files.example.com/", False),
+            ("https://shop.example.com/a\r\nSet-Cookie: x=1", False),
+        ):
+            with self.subTest(url=url):
+                self._set_target(1, url)
+                before = self._events()[1]
+                clicks._record_clicks([Hit(CLICK, self.send.id, 1, None, fields.Datetime.now())])
+                self.assertEqual(self._events()[1] - before, int(recorded))
 
     def test_only_get_records(self):
         for method in ("HEAD", "OPTIONS"):
